@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+/** Machine-readable error codes on every wire (REST body `code`, tRPC `data.appCode`). */
+export const ERROR_CODES = [
+  'VALIDATION_ERROR',
+  'UNKNOWN_MENU_ITEM',
+  'INSUFFICIENT_STOCK',
+  'IDEMPOTENCY_CONFLICT',
+  'NOT_FOUND',
+  'PAYLOAD_TOO_LARGE',
+  'RATE_LIMITED',
+  'INTERNAL_ERROR',
+] as const;
+export const ErrorCode = z.enum(ERROR_CODES);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const ErrorIssue = z.object({ path: z.string(), message: z.string() });
+export type ErrorIssue = z.infer<typeof ErrorIssue>;
+
+export const ErrorBody = z.object({
+  code: z.string(),
+  message: z.string(),
+  issues: z.array(ErrorIssue).optional(),
+  /** For INSUFFICIENT_STOCK: which item, and how many are left. */
+  menuItemId: z.string().optional(),
+  available: z.number().int().optional(),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+/** Flattens zod issues into `{ path: "items.0.quantity", message }` pairs. */
+export function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): ErrorIssue[] {
+  return issues.map((issue) => ({
+    path: issue.path.map(String).join('.') || '(body)',
+    message: issue.message,
+  }));
+}

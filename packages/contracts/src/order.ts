@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { DeliveryStatus, OrderStatus } from './lifecycle';
+import { MenuItemId } from './menu';
+
+export const MAX_ORDER_LINES = 20;
+export const MAX_LINE_QUANTITY = 50;
+/** Request bodies above this size are refused with 413. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export const Timestamp = z.iso.datetime({ offset: true });
+
+export const OrderId = z.uuid();
+
+export const Customer = z.strictObject({
+  name: z.string().trim().min(1, 'Name is required').max(100, 'Name is at most 100 characters'),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^\+?[0-9][0-9 ()-]{5,23}$/, 'Phone must be 6–24 digits, spaces, dashes or brackets, optionally starting with +'),
+  address: z.string().trim().min(5, 'Address must be at least 5 characters').max(300, 'Address is at most 300 characters'),
+});
+export type Customer = z.infer<typeof Customer>;
+
+export const OrderLineInput = z.strictObject({
+  menuItemId: MenuItemId,
+  quantity: z
+    .number()
+    .int('Quantity must be a whole number')
+    .min(1, 'Quantity must be at least 1')
+    .max(MAX_LINE_QUANTITY, `Quantity must be at most ${MAX_LINE_QUANTITY}`),
+});
+export type OrderLineInput = z.infer<typeof OrderLineInput>;
+
+export const CreateOrderInput = z.strictObject({
+  customer: Customer,
+  items: z
+    .array(OrderLineInput)
+    .min(1, 'An order needs at least one item')
+    .max(MAX_ORDER_LINES, `An order has at most ${MAX_ORDER_LINES} lines`)
+    .superRefine((items, ctx) => {
+      const seen = new Set<string>();
+      items.forEach((line, index) => {
+        if (seen.has(line.menuItemId)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [index, 'menuItemId'],
+            message: `Item "${line.menuItemId}" appears more than once; combine it into one line`,
+          });
+        }
+        seen.add(line.menuItemId);
+      });
+    }),
+  simulate: z.boolean().default(true),
+});
+export type CreateOrderInput = z.input<typeof CreateOrderInput>;
+export type CreateOrderCommand = z.output<typeof CreateOrderInput>;
+
+export const OrderItem = z.object({
+  menuItemId: MenuItemId,
+  name: z.string(),
+  quantity: z.number().int().min(1),
+  unitPriceCents: z.number().int().nonnegative(),
+});
+export type OrderItem = z.infer<typeof OrderItem>;
+
+export const Courier = z.object({ name: z.string(), phone: z.string() });
+export type Courier = z.infer<typeof Courier>;
+
+export const OrderDelivery = z.object({
+  id: z.uuid(),
+  status: DeliveryStatus,
+  courier: Courier,
+  updatedAt: Timestamp,
+});
+export type OrderDelivery = z.infer<typeof OrderDelivery>;
+
+export const HistoryEntry = z.object({ status: OrderStatus, at: Timestamp });
+export type HistoryEntry = z.infer<typeof HistoryEntry>;
+
+export const Order = z.object({
+  id: OrderId,
+  status: OrderStatus,
+  customer: z.object({ name: z.string(), phone: z.string(), address: z.string() }),
+  items: z.array(OrderItem),
+  totalCents: z.number().int().nonnegative(),
+  simulate: z.boolean(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  history: z.array(HistoryEntry),
+  delivery: OrderDelivery.nullable(),
+});
+export type Order = z.infer<typeof Order>;
+
+/** The delivery service's own record (one per order). */
+export const Delivery = z.object({
+  id: z.uuid(),
+  orderId: OrderId,
+  status: DeliveryStatus,
+  courier: Courier,
+  simulate: z.boolean(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  history: z.array(z.object({ status: DeliveryStatus, at: Timestamp })),
+});
+export type Delivery = z.infer<typeof Delivery>;
+
+export function orderTotalCents(items: readonly OrderItem[]): number {
+  return items.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0);
+}
+
+/** True when a string looks like an order id; anything else is answered 404 without a lookup. */
+export function isOrderId(value: string): boolean {
+  return OrderId.safeParse(value).success;
+}

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+
+/** A delay in milliseconds given as `"min-max"` or a single number. */
+export interface DelayRange {
+  min: number;
+  max: number;
+}
+
+const delayRange = z
+  .string()
+  .trim()
+  .transform((raw, ctx): DelayRange => {
+    const m = /^(\d+)(?:\s*-\s*(\d+))?$/.exec(raw);
+    if (!m) {
+      ctx.addIssue({ code: 'custom', message: `expected milliseconds as "min-max" or a number, got "${raw}"` });
+      return z.NEVER;
+    }
+    const min = Number(m[1]);
+    const max = m[2] === undefined ? min : Number(m[2]);
+    if (max < min) {
+      ctx.addIssue({ code: 'custom', message: `max (${max}) is below min (${min})` });
+      return z.NEVER;
+    }
+    return { min, max };
+  });
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const ConfigSchema = z.object({
+  PORT: int(0, 65535).optional(),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(sqlite:.+|mongodb(\+srv)?:\/\/.+)$/, 'expected sqlite:<path> or mongodb://…')
+    .default('sqlite:./.data/pizza.db'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/.+/, 'expected redis://host:port')
+    .optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SIM_CONFIRM_DELAY_MS: delayRange.prefault('3000-6000'),
+  SIM_PREPARE_DELAY_MS: delayRange.prefault('8000-14000'),
+  SIM_PICKUP_DELAY_MS: delayRange.prefault('5000-9000'),
+  SIM_TRANSIT_DELAY_MS: delayRange.prefault('15000-25000'),
+  SIM_CONCURRENCY: int(1, 10_000).default(500),
+  WS_PING_INTERVAL_MS: int(100, 3_600_000).default(30_000),
+  WS_IDLE_TIMEOUT_MS: int(200, 7_200_000).default(60_000),
+  WS_MAX_CONNECTIONS: int(1, 1_000_000).default(20_000),
+  WS_MAX_BUFFERED_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
+  STREAM_CLAIM_IDLE_MS: int(50, 3_600_000).default(30_000),
+  STREAM_MAXLEN: int(100, 100_000_000).default(100_000),
+  STREAM_CONCURRENCY: int(1, 10_000).default(64),
+  /** The built web app the all-in-one process serves (defaults to apps/web/dist). */
+  WEB_DIST_DIR: z.string().optional(),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Validates the environment once at start. A bad value throws a ConfigError whose message names
+ * every offending variable, so the entry point can print it and exit.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = ConfigSchema.safeParse(present);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+/** A uniformly random delay within the range. */
+export function drawDelay(range: DelayRange, random: () => number = Math.random): number {
+  return range.min + Math.floor(random() * (range.max - range.min + 1));
+}

@@ -1,0 +1,5 @@
+export * from './config';
+export * from './logger';
+export * from './metrics';
+export * from './storage/storage-port';
+export * from './bus/event-bus';
