@@ -21,37 +21,47 @@ export const Customer = z.strictObject({
 });
 export type Customer = z.infer<typeof Customer>;
 
-export const OrderLineInput = z.strictObject({
-  menuItemId: MenuItemId,
-  quantity: z
-    .number()
-    .int('Quantity must be a whole number')
-    .min(1, 'Quantity must be at least 1')
-    .max(MAX_LINE_QUANTITY, `Quantity must be at most ${MAX_LINE_QUANTITY}`),
-});
+const orderLineInput = () =>
+  z.strictObject({
+    menuItemId: MenuItemId,
+    quantity: z
+      .number()
+      .int('Quantity must be a whole number')
+      .min(1, 'Quantity must be at least 1')
+      .max(MAX_LINE_QUANTITY, `Quantity must be at most ${MAX_LINE_QUANTITY}`),
+  });
+export const OrderLineInput = orderLineInput();
 export type OrderLineInput = z.infer<typeof OrderLineInput>;
 
-export const CreateOrderInput = z.strictObject({
-  customer: Customer,
-  items: z
-    .array(OrderLineInput)
-    .min(1, 'An order needs at least one item')
-    .max(MAX_ORDER_LINES, `An order has at most ${MAX_ORDER_LINES} lines`)
-    .superRefine((items, ctx) => {
-      const seen = new Set<string>();
-      items.forEach((line, index) => {
-        if (seen.has(line.menuItemId)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [index, 'menuItemId'],
-            message: `Item "${line.menuItemId}" appears more than once; combine it into one line`,
-          });
-        }
-        seen.add(line.menuItemId);
-      });
-    }),
-  simulate: z.boolean().default(true),
-});
+/**
+ * Builds a fresh create-order schema. Each call returns new schema instances, because
+ * trpc-to-openapi switches on coercion in the schema it is given (in place); the API keeps
+ * the exported one pristine for its strict check.
+ */
+export function buildCreateOrderInput() {
+  return z.strictObject({
+    customer: Customer,
+    items: z
+      .array(orderLineInput())
+      .min(1, 'An order needs at least one item')
+      .max(MAX_ORDER_LINES, `An order has at most ${MAX_ORDER_LINES} lines`)
+      .superRefine((items, ctx) => {
+        const seen = new Set<string>();
+        items.forEach((line, index) => {
+          if (seen.has(line.menuItemId)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [index, 'menuItemId'],
+              message: `Item "${line.menuItemId}" appears more than once; combine it into one line`,
+            });
+          }
+          seen.add(line.menuItemId);
+        });
+      }),
+    simulate: z.boolean().default(true),
+  });
+}
+export const CreateOrderInput = buildCreateOrderInput();
 export type CreateOrderInput = z.input<typeof CreateOrderInput>;
 export type CreateOrderCommand = z.output<typeof CreateOrderInput>;
 

@@ -1,0 +1,82 @@
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestHandler, ServiceModule } from '@pizza/infra';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json; charset=utf-8',
+  '.webmanifest': 'application/manifest+json',
+  '.txt': 'text/plain; charset=utf-8',
+  '.woff2': 'font/woff2',
+};
+const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.svg', '.json', '.txt', '.webmanifest']);
+
+/**
+ * Serves the built SPA: hashed assets cached for a year, gzip from memory, and every other
+ * GET that is not an API or socket path falls back to index.html (client-side routes).
+ */
+export function webStaticModule(distDir: string): ServiceModule {
+  const gzCache = new Map<string, Buffer>();
+
+  const sendFile = async (req: IncomingMessage, res: ServerResponse, file: string, cache: string) => {
+    const ext = extname(file);
+    const headers: Record<string, string> = { 'content-type': TYPES[ext] ?? 'application/octet-stream', 'cache-control': cache };
+    if (COMPRESSIBLE.has(ext) && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+      let body = gzCache.get(file);
+      if (!body) {
+        body = gzipSync(await readFile(file));
+        gzCache.set(file, body);
+      }
+      res.writeHead(200, { ...headers, 'content-encoding': 'gzip', vary: 'accept-encoding', 'content-length': String(body.length) });
+      res.end(req.method === 'HEAD' ? undefined : body);
+      return;
+    }
+    const info = await stat(file);
+    res.writeHead(200, { ...headers, 'content-length': String(info.size) });
+    if (req.method === 'HEAD') res.end();
+    else createReadStream(file).pipe(res);
+  };
+
+  const handler: RequestHandler = async (req, res, { url }) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+    const path = decodeURIComponent(url.pathname);
+    if (path.startsWith('/api/') || path.startsWith('/ws/') || path === '/metrics') return false;
+    const file = normalize(join(distDir, path));
+    if (file.startsWith(distDir + sep) && (await isFile(file))) {
+      const immutable = path.startsWith('/assets/');
+      await sendFile(req, res, file, immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+      return true;
+    }
+    if (extname(path) !== '') return false; // a missing asset is a 404, not the app shell
+    const index = join(distDir, 'index.html');
+    if (!(await isFile(index))) {
+      res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('The web app is not built yet: run `pnpm build`.\n');
+      return true;
+    }
+    await sendFile(req, res, index, 'no-cache');
+    return true;
+  };
+
+  return {
+    handlers: [handler],
+    routeOf: (_method, path) => (path.startsWith('/assets/') ? '/assets/{file}' : path.startsWith('/api') || path.startsWith('/ws') ? null : '/{spa}'),
+    async close() {},
+  };
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}

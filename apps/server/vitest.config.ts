@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // black-box tests start real processes; running files in parallel on 2 cores only adds noise
+    fileParallelism: false,
+  },
+});

@@ -1,0 +1,31 @@
+import { cva, type VariantProps } from 'class-variance-authority';
+import type { ComponentProps } from 'react';
+import { cn } from '@/lib/cn';
+
+const alertVariants = cva(
+  'relative grid w-full grid-cols-[0_1fr] items-start gap-y-1 rounded-lg border px-4 py-3 text-sm has-[>svg]:grid-cols-[1.25rem_1fr] has-[>svg]:gap-x-3 [&>svg]:mt-0.5 [&>svg]:size-5',
+  {
+    variants: {
+      variant: {
+        default: 'border-border bg-card text-foreground',
+        info: 'border-[#f3d59a] bg-warning-soft text-[#5c3300]',
+        destructive: 'border-[#f5c2bd] bg-destructive-soft text-[#7a1610] [&>svg]:text-destructive',
+        success: 'border-[#b9dfc1] bg-success-soft text-[#154a24]',
+      },
+    },
+    defaultVariants: { variant: 'default' },
+  },
+);
+
+/** A message box. Pass role="alert" for errors that appear after an action (screen readers announce them). */
+export function Alert({ className, variant, ...props }: ComponentProps<'div'> & VariantProps<typeof alertVariants>) {
+  return <div data-slot="alert" className={cn(alertVariants({ variant }), className)} {...props} />;
+}
+
+export function AlertTitle({ className, ...props }: ComponentProps<'div'>) {
+  return <div data-slot="alert-title" className={cn('col-start-2 font-semibold', className)} {...props} />;
+}
+
+export function AlertDescription({ className, ...props }: ComponentProps<'div'>) {
+  return <div data-slot="alert-description" className={cn('col-start-2 text-sm [&_p]:leading-relaxed', className)} {...props} />;
+}

@@ -1,0 +1,31 @@
+import { Outlet, createRootRoute } from '@tanstack/react-router';
+import { NotFound } from '@/components/not-found';
+import { SiteHeader } from '@/components/site-header';
+
+export const Route = createRootRoute({
+  component: RootLayout,
+  notFoundComponent: () => <NotFound />,
+});
+
+function RootLayout() {
+  return (
+    <div className="flex min-h-dvh flex-col">
+      <a
+        href="#main"
+        className="sr-only z-50 rounded-md bg-primary px-4 py-2 font-semibold text-primary-foreground focus:not-sr-only focus:fixed focus:top-3 focus:left-3"
+      >
+        Skip to content
+      </a>
+      <SiteHeader />
+      <main id="main" tabIndex={-1} className="mx-auto w-full max-w-6xl flex-1 px-4 py-8 outline-none sm:px-6 sm:py-10">
+        <Outlet />
+      </main>
+      <footer className="border-t">
+        <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-2 px-4 py-6 text-sm text-muted-foreground sm:px-6">
+          <p>© Pizza Express — baked to order, tracked live.</p>
+          <p>Prices include VAT.</p>
+        </div>
+      </footer>
+    </div>
+  );
+}

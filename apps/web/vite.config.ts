@@ -1,0 +1,47 @@
+import tailwindcss from '@tailwindcss/vite';
+import { tanstackRouter } from '@tanstack/router-plugin/vite';
+import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+// Dev only: where the Vite dev server forwards API and socket traffic (the built app is always served same-origin).
+const apiTarget = process.env.VITE_API_TARGET ?? 'http://127.0.0.1:8003';
+const wsTarget = process.env.VITE_WS_TARGET ?? 'ws://127.0.0.1:8002';
+
+export default defineConfig({
+  plugins: [
+    // must run before react(): it rewrites route files for code splitting
+    tanstackRouter({ target: 'react', autoCodeSplitting: true, quoteStyle: 'single' }),
+    react(),
+    tailwindcss(),
+  ],
+  resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
+  server: {
+    port: 3000,
+    strictPort: true,
+    proxy: {
+      '/api': { target: apiTarget, changeOrigin: true },
+      '/ws': { target: wsTarget, ws: true, changeOrigin: true },
+    },
+  },
+  preview: { port: 3000 },
+  build: {
+    outDir: 'dist',
+    target: 'es2022',
+    sourcemap: false,
+    rolldownOptions: {
+      // Building a zod schema has no side effects: unused schemas (most of @pizza/contracts) drop out of the bundle.
+      treeshake: { manualPureFunctions: ['z'] },
+      output: {
+        // framework code changes rarely: long-cached chunks of their own
+        codeSplitting: {
+          groups: [
+            { name: 'react', test: /node_modules[\\/](\.pnpm[\\/][^\\/]+[\\/]node_modules[\\/])?(react|react-dom|scheduler)[\\/]/ },
+            { name: 'tanstack', test: /node_modules[\\/].*@tanstack[\\/]/ },
+            { name: 'trpc', test: /node_modules[\\/].*@trpc[\\/]/ },
+          ],
+        },
+      },
+    },
+  },
+});

@@ -1,0 +1,350 @@
+// The edge config under a real NGINX (Debian's binary), pointed at stub servers on loopback:
+// the same nginx.conf + template as compose, rendered by render.mjs with 127.0.0.1 addresses.
+import { once } from 'node:events';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
+import { nginxArgs, renderNginx } from '../nginx/render.mjs';
+import { docker, freePort, requireTool, run, startNginx, type RunningNginx } from './lib';
+
+interface Seen {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  bodyBytes: number;
+}
+
+/** A stub upstream: records requests, answers JSON naming itself (web: a large HTML page). */
+async function stub(name: string, options: { upstreamHeaders?: Record<string, string> } = {}) {
+  const seen: Seen[] = [];
+  const server = createServer((req, res) => {
+    let bodyBytes = 0;
+    req.on('data', (c: Buffer) => (bodyBytes += c.length));
+    req.on('end', () => {
+      seen.push({ method: req.method!, url: req.url!, headers: req.headers, bodyBytes });
+      for (const [k, v] of Object.entries(options.upstreamHeaders ?? {})) res.setHeader(k, v);
+      if (name === 'web') {
+        res.setHeader('Content-Type', 'text/html; charset=utf-8');
+        res.end(`<!doctype html><html><body>${'<p>pizza</p>'.repeat(400)}<!-- web ${req.url} --></body></html>`);
+        return;
+      }
+      res.setHeader('Content-Type', 'application/json');
+      res.end(JSON.stringify({ who: name, method: req.method, url: req.url, bodyBytes }));
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as { port: number }).port;
+  return { name, server, port, seen, addr: `127.0.0.1:${port}` };
+}
+
+type Stub = Awaited<ReturnType<typeof stub>>;
+
+interface Reply {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+  raw: Buffer;
+}
+
+/** A raw HTTP request (no automatic decompression, so Content-Encoding is visible). */
+function http(port: number, path: string, options: { method?: string; headers?: Record<string, string>; body?: Buffer | string } = {}) {
+  return new Promise<Reply>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        resolve({ status: res.statusCode!, headers: res.headers, raw, body: raw.toString('utf8') });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    if (options.body !== undefined) req.setHeader('Content-Length', Buffer.byteLength(options.body));
+    req.end(options.body);
+  });
+}
+
+function expectSecurityHeaders(r: Reply) {
+  expect(r.headers['content-security-policy']).toBeTruthy();
+  expect(r.headers['x-content-type-options']).toBe('nosniff');
+  expect(r.headers['x-frame-options']).toBe('DENY');
+  expect(r.headers['referrer-policy']).toBe('strict-origin-when-cross-origin');
+  expect(r.headers['x-request-id']).toMatch(/^[0-9a-f]{32}$/);
+}
+
+describe('edge NGINX (nginx.conf + default.conf.template)', () => {
+  let nginxBin: string;
+  let prefix: string;
+  let port: number;
+  let nginx: RunningNginx | undefined;
+  let api: Stub, web: Stub, prometheus: Stub, grafana: Stub;
+  let wsHttp: Server;
+  let wss: WebSocketServer;
+  let wsUpgradeHeaders: IncomingHttpHeaders[] = [];
+
+  beforeAll(async () => {
+    nginxBin = requireTool('nginx');
+    api = await stub('api', { upstreamHeaders: { 'X-Frame-Options': 'SAMEORIGIN', 'X-Powered-By': 'stub' } });
+    web = await stub('web');
+    prometheus = await stub('prometheus');
+    grafana = await stub('grafana');
+    wsHttp = createServer((_req, res) => res.end('not a websocket'));
+    wss = new WebSocketServer({ server: wsHttp });
+    wss.on('connection', (socket, req) => {
+      wsUpgradeHeaders.push(req.headers);
+      socket.send(JSON.stringify({ type: 'hello', path: req.url }));
+      socket.on('message', (data) => socket.send(`echo:${data.toString()}`));
+    });
+    wsHttp.listen(0, '127.0.0.1');
+    await once(wsHttp, 'listening');
+    const wsPort = (wsHttp.address() as { port: number }).port;
+
+    port = await freePort();
+    prefix = mkdtempSync(join(tmpdir(), 'pizza-nginx-'));
+    chmodSync(prefix, 0o755); // workers run as nobody when the tests run as root
+    renderNginx(prefix, {
+      NGINX_LISTEN: `127.0.0.1:${port}`,
+      ORDER_SERVICE_ADDR: api.addr,
+      NOTIFICATIONS_ADDR: `127.0.0.1:${wsPort}`,
+      WEB_ADDR: web.addr,
+      PROMETHEUS_ADDR: prometheus.addr,
+      GRAFANA_ADDR: grafana.addr,
+      ORDER_CREATE_RATE: '10r/s',
+      ORDER_CREATE_BURST: '20',
+    });
+    nginx = await startNginx(nginxBin, nginxArgs(prefix), `http://127.0.0.1:${port}/healthz`);
+  });
+
+  afterAll(async () => {
+    await nginx?.stop();
+    for (const s of [api, web, prometheus, grafana]) s?.server.close();
+    wss?.close();
+    wsHttp?.close();
+    if (prefix) rmSync(prefix, { recursive: true, force: true });
+  });
+
+  it('nginx -t accepts the rendered config', () => {
+    const r = run(nginxBin, nginxArgs(prefix, { test: true }));
+    expect(r.stderr).toMatch(/syntax is ok/);
+    expect(r.stderr).toMatch(/test is successful/);
+    expect(r.code, r.output).toBe(0);
+  });
+
+  it('/healthz answers from nginx itself', async () => {
+    const r = await http(port, '/healthz');
+    expect(r.status).toBe(200);
+    expect(r.body).toBe('ok\n');
+  });
+
+  it('/api/... reaches the order service with request id, forwarding headers and host', async () => {
+    const r = await http(port, '/api/v1/x?y=1', { headers: { Host: 'pizza.test:8080' } });
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.body)).toMatchObject({ who: 'api', method: 'GET', url: '/api/v1/x?y=1' });
+    const seen = api.seen.at(-1)!;
+    expect(seen.headers['x-request-id']).toMatch(/^[0-9a-f]{32}$/);
+    expect(seen.headers['x-request-id']).toBe(r.headers['x-request-id']);
+    expect(seen.headers['x-forwarded-for']).toBe('127.0.0.1');
+    expect(seen.headers['x-real-ip']).toBe('127.0.0.1');
+    expect(seen.headers['x-forwarded-proto']).toBe('http');
+    expect(seen.headers['x-forwarded-host']).toBe('pizza.test:8080');
+    expect(seen.headers.host).toBe('pizza.test:8080');
+    expectSecurityHeaders(r);
+    // the edge owns the security headers: the upstream's copies are dropped
+    expect(r.headers['x-frame-options']).toBe('DENY');
+    expect(r.headers['x-powered-by']).toBeUndefined();
+  });
+
+  it('/api/docs and its assets reach the order service, with a CSP that lets Swagger UI run', async () => {
+    for (const path of ['/api/docs', '/api/docs/swagger-ui-bundle.js', '/api/v1/openapi.json']) {
+      const r = await http(port, path);
+      expect(r.status, path).toBe(200);
+      expect(JSON.parse(r.body).url).toBe(path);
+    }
+    const csp = (await http(port, '/api/docs')).headers['content-security-policy'] as string;
+    expect(csp).toMatch(/script-src 'self' 'unsafe-inline'/);
+  });
+
+  it('/ and client-side routes reach web, gzipped, with the strict app CSP', async () => {
+    for (const path of ['/', '/orders/3f1c', '/menu']) {
+      const r = await http(port, path, { headers: { 'Accept-Encoding': 'gzip' } });
+      expect(r.status, path).toBe(200);
+      expect(r.headers['content-encoding'], path).toBe('gzip');
+      expect(web.seen.at(-1)!.url).toBe(path);
+      expectSecurityHeaders(r);
+      const csp = r.headers['content-security-policy'] as string;
+      expect(csp).toContain("default-src 'self'");
+      expect(csp).toContain("script-src 'self';");
+      expect(csp).toContain("connect-src 'self' ws: wss:");
+      expect(csp).toContain("img-src 'self' data:");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).not.toMatch(/unsafe-eval/);
+    }
+  });
+
+  it('JSON from the API is gzipped when large enough', async () => {
+    const r = await http(port, `/api/v1/menu?pad=${'x'.repeat(1500)}`, { headers: { 'Accept-Encoding': 'gzip' } });
+    expect(r.status).toBe(200);
+    expect(r.headers['content-encoding']).toBe('gzip');
+    expect(r.headers.vary).toMatch(/Accept-Encoding/);
+  });
+
+  it('/prometheus/ serves GET with the prefix stripped and refuses POST with 403', async () => {
+    const get = await http(port, '/prometheus/api/v1/query?query=up');
+    expect(get.status).toBe(200);
+    expect(JSON.parse(get.body)).toMatchObject({ who: 'prometheus', url: '/api/v1/query?query=up' });
+    const before = prometheus.seen.length;
+    const post = await http(port, '/prometheus/api/v1/query', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'query=up',
+    });
+    expect(post.status).toBe(403);
+    expectSecurityHeaders(post);
+    expect(prometheus.seen.length).toBe(before);
+    const del = await http(port, '/prometheus/api/v1/admin/tsdb/delete_series', { method: 'DELETE' });
+    expect(del.status).toBe(403);
+    expect((await http(port, '/prometheus')).headers.location).toMatch(/\/prometheus\/$/);
+  });
+
+  it('/grafana/ reaches Grafana with its sub path kept', async () => {
+    const r = await http(port, '/grafana/api/health');
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.body)).toMatchObject({ who: 'grafana', url: '/grafana/api/health' });
+    expect((await http(port, '/grafana')).status).toBe(301);
+  });
+
+  it('a body over 64 KiB gets 413 with a JSON error; 64 KiB exactly passes', async () => {
+    const ok = await http(port, '/api/v1/echo', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: Buffer.alloc(64 * 1024, 0x20),
+    });
+    expect(ok.status).toBe(200);
+    expect(JSON.parse(ok.body).bodyBytes).toBe(64 * 1024);
+    const apiCalls = api.seen.length;
+    for (const path of ['/api/v1/echo', '/api/v1/orders']) {
+      const tooLarge = await http(port, path, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: Buffer.alloc(64 * 1024 + 1, 0x20),
+      });
+      expect(tooLarge.status, path).toBe(413);
+      expect(tooLarge.headers['content-type']).toMatch(/application\/json/);
+      expect(JSON.parse(tooLarge.body)).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+      expectSecurityHeaders(tooLarge);
+    }
+    expect(api.seen.length).toBe(apiCalls);
+  });
+
+  it('WebSocket upgrade works through /ws/ to the notifications service', async () => {
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/ws/v1/order-tracking/0b7e2c1a-1111-4222-8333-444455556666`);
+    const messages: string[] = [];
+    socket.on('message', (d) => messages.push(d.toString()));
+    await once(socket, 'open');
+    await expect.poll(() => messages.length).toBeGreaterThanOrEqual(1);
+    expect(JSON.parse(messages[0]!)).toEqual({ type: 'hello', path: '/ws/v1/order-tracking/0b7e2c1a-1111-4222-8333-444455556666' });
+    socket.send('ping');
+    await expect.poll(() => messages).toContain('echo:ping');
+    expect(wsUpgradeHeaders.at(-1)!['x-request-id']).toMatch(/^[0-9a-f]{32}$/);
+    socket.close();
+    await once(socket, 'close');
+  });
+
+  // Last: it spends the order-creation budget of 127.0.0.1.
+  it('a burst of order POSTs gets 429 with a JSON body; GETs of orders are never limited', async () => {
+    const gets = await Promise.all(Array.from({ length: 60 }, (_, i) => http(port, `/api/v1/orders/o-${i}`)));
+    expect(gets.every((r) => r.status === 200)).toBe(true);
+
+    const body = JSON.stringify({ customer: { name: 'A', phone: '1', address: 'x' }, items: [] });
+    const posts = await Promise.all(
+      Array.from({ length: 60 }, () =>
+        http(port, '/api/v1/orders', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body }),
+      ),
+    );
+    const statuses = posts.map((r) => r.status);
+    const limited = posts.filter((r) => r.status === 429);
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(20); // the burst is served
+    expect(limited.length).toBeGreaterThan(0);
+    expect(statuses.every((s) => s === 200 || s === 429)).toBe(true);
+    const first = limited[0]!;
+    expect(first.headers['content-type']).toMatch(/application\/json/);
+    expect(JSON.parse(first.body)).toMatchObject({ code: 'RATE_LIMITED', message: expect.any(String) });
+    expect(first.headers['retry-after']).toBe('1');
+    expectSecurityHeaders(first);
+
+    // tRPC mutations share the budget; tRPC queries (GET) do not count.
+    expect((await http(port, '/api/trpc/orders.create', { method: 'POST', body: '{}' })).status).toBe(429);
+    expect((await http(port, '/api/trpc/menu.list')).status).toBe(200);
+    expect((await http(port, '/api/v1/orders/o-1')).status).toBe(200);
+  });
+});
+
+describe('web image server (docker/web/default.conf)', () => {
+  let nginxBin: string;
+  let dir: string;
+  let port: number;
+  let nginx: RunningNginx | undefined;
+
+  beforeAll(async () => {
+    nginxBin = requireTool('nginx');
+    port = await freePort();
+    dir = mkdtempSync(join(tmpdir(), 'pizza-web-'));
+    chmodSync(dir, 0o755);
+    const html = join(dir, 'html');
+    mkdirSync(join(html, 'assets'), { recursive: true });
+    writeFileSync(join(html, 'index.html'), '<!doctype html><div id="root"></div><script type="module" src="/assets/index-abc123.js"></script>');
+    writeFileSync(join(html, 'assets', 'index-abc123.js'), 'console.log("app")');
+    writeFileSync(join(html, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+    // The image's conf.d/default.conf, with the root and port of this run.
+    const server = readFileSync(docker('web', 'default.conf'), 'utf8')
+      .replace('listen 3000;', `listen 127.0.0.1:${port};`)
+      .replace('root /usr/share/nginx/html;', `root ${html};`);
+    mkdirSync(join(dir, 'conf.d'));
+    writeFileSync(join(dir, 'conf.d', 'default.conf'), server);
+    writeFileSync(
+      join(dir, 'nginx.conf'),
+      [
+        'worker_processes 1;',
+        'events { worker_connections 64; }',
+        'http {',
+        '  types { text/html html; application/javascript js; image/svg+xml svg; }',
+        '  default_type application/octet-stream;',
+        '  client_body_temp_path client_temp; proxy_temp_path proxy_temp; fastcgi_temp_path fastcgi_temp;',
+        '  uwsgi_temp_path uwsgi_temp; scgi_temp_path scgi_temp;',
+        '  access_log off;',
+        '  include conf.d/default.conf;',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    nginx = await startNginx(nginxBin, nginxArgs(dir), `http://127.0.0.1:${port}/`);
+  });
+
+  afterAll(async () => {
+    await nginx?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves index.html for / and for client-side routes, not cached', async () => {
+    for (const path of ['/', '/orders/0b7e2c1a-1111-4222-8333-444455556666', '/cart', '/dev']) {
+      const r = await http(port, path);
+      expect(r.status, path).toBe(200);
+      expect(r.headers['content-type']).toMatch(/text\/html/);
+      expect(r.body).toContain('<div id="root">');
+      if (path !== '/') expect(r.headers['cache-control'], path).toBe('no-cache');
+    }
+  });
+
+  it('serves hashed assets as immutable and a missing asset as 404 (not the app shell)', async () => {
+    const js = await http(port, '/assets/index-abc123.js');
+    expect(js.status).toBe(200);
+    expect(js.headers['content-type']).toMatch(/javascript/);
+    expect(js.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect((await http(port, '/assets/gone-000.js')).status).toBe(404);
+    expect((await http(port, '/favicon.svg')).headers['content-type']).toMatch(/svg/);
+  });
+});

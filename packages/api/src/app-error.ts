@@ -1,0 +1,30 @@
+import { TRPCError } from '@trpc/server';
+import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+import type { ErrorCode, ErrorIssue } from '@pizza/contracts';
+
+/** A domain failure with its wire code; mapped once to a tRPC (and so HTTP) code below. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: { issues?: ErrorIssue[]; menuItemId?: string; available?: number } = {},
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+const TRPC_CODE: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
+  VALIDATION_ERROR: 'BAD_REQUEST',
+  UNKNOWN_MENU_ITEM: 'BAD_REQUEST',
+  INSUFFICIENT_STOCK: 'BAD_REQUEST',
+  IDEMPOTENCY_CONFLICT: 'CONFLICT',
+  NOT_FOUND: 'NOT_FOUND',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  RATE_LIMITED: 'TOO_MANY_REQUESTS',
+  INTERNAL_ERROR: 'INTERNAL_SERVER_ERROR',
+};
+
+export function toTRPCError(error: AppError): TRPCError {
+  return new TRPCError({ code: TRPC_CODE[error.code], message: error.message, cause: error });
+}

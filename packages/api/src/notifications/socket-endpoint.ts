@@ -1,0 +1,84 @@
+import type { IncomingMessage } from 'node:http';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Logger, Metrics, UpgradeHandler } from '@pizza/infra';
+
+export type SocketTransport = 'tracking' | 'trpc';
+
+export interface SocketEndpointOptions {
+  transport: SocketTransport;
+  /** Which upgrade requests this endpoint takes, by URL path. */
+  matches: (pathname: string) => boolean;
+  maxPayload: number;
+  /** True when the process already holds as many sockets as it may (WS_MAX_CONNECTIONS). */
+  atCapacity: () => boolean;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+export interface SocketEndpoint {
+  /** Emits `connection` (socket, request) for every accepted socket. */
+  wss: WebSocketServer;
+  upgrade: UpgradeHandler;
+  connections(): number;
+  /** Closes every socket (1001), terminating those that do not finish the handshake in time. */
+  close(): Promise<void>;
+}
+
+/** Close code and reason for a refused socket (RFC 6455 1013: try again later). */
+export const CLOSE_TRY_AGAIN = 1013;
+const CLOSE_GOING_AWAY = 1001;
+const CLOSE_GRACE_MS = 2000;
+
+/**
+ * What both WebSocket transports share: path routing of upgrades, the per-process connection
+ * cap, the open-connections gauge and a bounded shutdown.
+ */
+export function createSocketEndpoint(options: SocketEndpointOptions): SocketEndpoint {
+  const { transport, metrics } = options;
+  const log = options.logger.child({ component: 'websocket', transport });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload });
+
+  const accept = (ws: WebSocket, req: IncomingMessage, full: boolean) => {
+    // without a listener an 'error' (e.g. an oversized frame) would crash the process
+    ws.on('error', (err) => log.debug({ err }, 'socket error'));
+    if (full) {
+      // accepted only to give the client a close code it can act on
+      metrics.wsDropped.inc({ transport, reason: 'capacity' });
+      ws.close(CLOSE_TRY_AGAIN, 'try again later');
+      return;
+    }
+    metrics.wsConnections.inc({ transport });
+    ws.once('close', () => metrics.wsConnections.dec({ transport }));
+    wss.emit('connection', ws, req);
+  };
+
+  return {
+    wss,
+    upgrade(req, socket, head) {
+      const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+      if (!options.matches(pathname)) return false;
+      const full = options.atCapacity();
+      wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req, full));
+      return true;
+    },
+    connections: () => wss.clients.size,
+    async close() {
+      const open = [...wss.clients];
+      await Promise.all(
+        open.map(
+          (ws) =>
+            new Promise<void>((resolve) => {
+              if (ws.readyState === ws.CLOSED) return resolve();
+              const timer = setTimeout(() => ws.terminate(), CLOSE_GRACE_MS);
+              ws.once('close', () => {
+                clearTimeout(timer);
+                resolve();
+              });
+              ws.close(CLOSE_GOING_AWAY, 'server shutting down');
+            }),
+        ),
+      );
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import type { TrackingMessage } from '@pizza/contracts';
+import { rankOf } from './status-projection';
+
+/** The follower did not take its messages fast enough; its stream is ended with this error. */
+export class SlowFollowerError extends Error {
+  override name = 'SlowFollowerError';
+}
+
+/**
+ * The bounded queue between the hub's fan-out and one follower. Only steps ranked above
+ * everything queued so far are kept, so a follower can never be handed an older state.
+ */
+export class StatusListener {
+  private queue: TrackingMessage[] = [];
+  private highest = -1;
+  private ended = false;
+  private failure: Error | null = null;
+  private wake: (() => void) | null = null;
+
+  constructor(private readonly maxPending: number) {}
+
+  offer(steps: readonly TrackingMessage[]): void {
+    if (this.ended) return;
+    for (const step of steps) {
+      const rank = rankOf(step);
+      if (rank <= this.highest) continue;
+      this.queue.push(step);
+      this.highest = rank;
+    }
+    if (this.queue.length > this.maxPending) {
+      this.queue = [];
+      this.failure = new SlowFollowerError(`more than ${this.maxPending} status messages waiting for one follower`);
+      this.ended = true;
+    }
+    this.signal();
+  }
+
+  /** Ends the stream: next() resolves null once the queue is empty. */
+  end(): void {
+    this.ended = true;
+    this.signal();
+  }
+
+  /** The next queued step; null once ended; throws SlowFollowerError after an overflow. */
+  async next(): Promise<TrackingMessage | null> {
+    for (;;) {
+      if (this.failure) throw this.failure;
+      const step = this.queue.shift();
+      if (step) return step;
+      if (this.ended) return null;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+  }
+
+  private signal(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+}

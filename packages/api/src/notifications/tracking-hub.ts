@@ -1,0 +1,129 @@
+import { STREAMS, isOrderId, type TrackingMessage } from '@pizza/contracts';
+import type { BusMessage, EventBus, Logger, Storage, Subscription } from '@pizza/infra';
+import { AppError } from '../app-error';
+import type { CachedTracking, StatusCache } from './status-cache';
+import { StatusListener } from './status-listener';
+import { eventIdOf, isTrackingEvent, projectEvent, rankOf, rankOfEventId, stepsOfOrder } from './status-projection';
+import type { TrackedStatus, TrackingService } from './tracking-service';
+
+export interface TrackingHubDeps {
+  bus: EventBus;
+  cache: StatusCache;
+  storage: Storage;
+  logger: Logger;
+  /** Messages one follower may leave unread before its stream fails (default 16). */
+  maxPendingPerFollower?: number;
+}
+
+export interface TrackingHub extends TrackingService {
+  /** Subscribes to the lifecycle streams (broadcast: this replica sees every entry). */
+  start(): Promise<void>;
+  /** Ends every follower and unsubscribes. Idempotent. */
+  close(): Promise<void>;
+}
+
+const notFound = (orderId: string) => new AppError('NOT_FOUND', `Order "${orderId}" does not exist`);
+
+/**
+ * The notifications service's core: folds lifecycle events into the status cache and fans each
+ * order's steps out to the followers of that order in this process.
+ */
+export function createTrackingHub(deps: TrackingHubDeps): TrackingHub {
+  const { bus, cache, storage } = deps;
+  const log = deps.logger.child({ component: 'tracking-hub' });
+  const maxPending = deps.maxPendingPerFollower ?? 16;
+  const followers = new Map<string, Set<StatusListener>>();
+  let subscription: Subscription | null = null;
+  let closing: Promise<void> | null = null;
+
+  const attach = (orderId: string, listener: StatusListener) => {
+    let set = followers.get(orderId);
+    if (!set) followers.set(orderId, (set = new Set()));
+    set.add(listener);
+  };
+  const detach = (orderId: string, listener: StatusListener) => {
+    const set = followers.get(orderId);
+    set?.delete(listener);
+    if (set?.size === 0) followers.delete(orderId);
+  };
+
+  const stepsFromStorage = async (orderId: string): Promise<TrackingMessage[]> => {
+    const [order, delivery] = await Promise.all([storage.getOrder(orderId), storage.getDeliveryByOrder(orderId)]);
+    return order ? stepsOfOrder(order, delivery) : [];
+  };
+
+  /** The cached state; on a miss (or a cache failure) rebuilt from storage and written back. */
+  const load = async (orderId: string): Promise<CachedTracking | null> => {
+    const cached = await cache.read(orderId).catch((err: unknown) => {
+      log.warn({ err, orderId }, 'status cache read failed; using storage');
+      return null;
+    });
+    if (cached) return cached;
+    const steps = await stepsFromStorage(orderId);
+    if (steps.length === 0) return null;
+    return cache.record(orderId, steps).catch((err: unknown) => {
+      log.warn({ err, orderId }, 'status cache write failed');
+      return { latest: steps.at(-1)!, steps };
+    });
+  };
+
+  const onEvent = async ({ envelope }: BusMessage): Promise<void> => {
+    if (!isTrackingEvent(envelope)) return;
+    const { orderId } = envelope;
+    const cached = await cache.read(orderId);
+    // A cold cache would lose the steps before this event; storage still has them.
+    const seed = !cached && envelope.type !== 'order.created' ? await stepsFromStorage(orderId) : [];
+    const next = projectEvent(cached?.latest ?? seed.at(-1) ?? null, envelope);
+    const writes = next ? [...seed, next] : seed;
+    const state = writes.length > 0 ? await cache.record(orderId, writes) : cached;
+    if (!state) return;
+    // Every step, not just this event's: a replica that lost a race still fills its followers' gaps.
+    for (const listener of followers.get(orderId) ?? []) listener.offer(state.steps);
+  };
+
+  async function* follow(orderId: string, lastEventId: string | null, signal?: AbortSignal): AsyncGenerator<TrackedStatus> {
+    if (!isOrderId(orderId)) throw notFound(orderId);
+    if (signal?.aborted || closing) return;
+    const listener = new StatusListener(maxPending);
+    const stop = () => listener.end();
+    signal?.addEventListener('abort', stop, { once: true });
+    // Listen before reading the state: a change landing in between is queued, never lost.
+    attach(orderId, listener);
+    try {
+      const state = await load(orderId);
+      if (!state) throw notFound(orderId);
+      const after = rankOfEventId(lastEventId);
+      const replay = after === null ? [state.latest] : state.steps.filter((step) => rankOf(step) > after);
+      let last = after ?? -1;
+      for (const step of replay) {
+        last = rankOf(step);
+        yield { eventId: eventIdOf(step), message: step, live: false };
+      }
+      for (let step = await listener.next(); step; step = await listener.next()) {
+        if (rankOf(step) <= last) continue; // already sent as part of the replay
+        last = rankOf(step);
+        yield { eventId: eventIdOf(step), message: step, live: true };
+      }
+    } finally {
+      signal?.removeEventListener('abort', stop);
+      detach(orderId, listener);
+    }
+  }
+
+  return {
+    follow,
+
+    async start() {
+      subscription = bus.subscribe([STREAMS.orders, STREAMS.deliveries], onEvent);
+      await subscription.ready;
+    },
+
+    close() {
+      closing ??= (async () => {
+        for (const set of followers.values()) for (const listener of set) listener.end();
+        await subscription?.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import type { MenuItem } from '@pizza/contracts';
+import type { Storage } from '@pizza/infra';
+
+export interface MenuSnapshot {
+  items: MenuItem[];
+  /** The items serialized once, served as-is to every REST reader. */
+  json: string;
+  etag: string;
+}
+
+/**
+ * The menu is read far more often than it changes: it is loaded and serialized once, dropped
+ * when this process takes stock, and re-read after `ttlMs` so that stock taken by other
+ * replicas shows up too.
+ */
+export function createMenuCache(storage: Storage, ttlMs = 1000) {
+  let current: { snapshot: MenuSnapshot; loadedAt: number } | null = null;
+  let loading: Promise<MenuSnapshot> | null = null;
+
+  const load = async (): Promise<MenuSnapshot> => {
+    const items = await storage.listMenu();
+    const json = JSON.stringify(items);
+    const etag = `"${createHash('sha1').update(json).digest('base64url')}"`;
+    return { items, json, etag };
+  };
+
+  return {
+    async get(): Promise<MenuSnapshot> {
+      if (current && performance.now() - current.loadedAt < ttlMs) return current.snapshot;
+      // one load at a time; concurrent readers share it
+      loading ??= load().then(
+        (snapshot) => {
+          current = { snapshot, loadedAt: performance.now() };
+          loading = null;
+          return snapshot;
+        },
+        (error: unknown) => {
+          loading = null;
+          throw error;
+        },
+      );
+      return loading;
+    },
+    invalidate(): void {
+      current = null;
+    },
+  };
+}
+
+export type MenuCache = ReturnType<typeof createMenuCache>;

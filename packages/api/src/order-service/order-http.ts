@@ -1,0 +1,122 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { createOpenApiNodeHttpHandler } from 'trpc-to-openapi';
+import { MAX_BODY_BYTES, type HealthReport } from '@pizza/contracts';
+import { BodyError, readJsonBody, sendError, type RequestHandler, type RequestScope } from '@pizza/infra';
+import { appRouter } from '../router';
+import { buildOpenApiDocument } from '../rest/openapi-document';
+import { rewriteErrorBodies } from '../rest/rest-error-body';
+import { serveApiDocs } from '../rest/api-docs';
+import type { ApiContext } from '../trpc';
+import type { OrderService } from './order-service';
+
+export interface OrderHttpOptions {
+  orders: OrderService;
+  health: () => Promise<HealthReport>;
+}
+
+const REST_PREFIX = '/api/v1';
+const TRPC_PREFIX = '/api/trpc/';
+
+/** Route templates for metric labels (never raw paths: ids would explode cardinality). */
+const ROUTES: [RegExp, string][] = [
+  [/^\/api\/v1\/menu\/?$/, '/api/v1/menu'],
+  [/^\/api\/v1\/menu\/[^/]+$/, '/api/v1/menu/{id}'],
+  [/^\/api\/v1\/orders\/?$/, '/api/v1/orders'],
+  [/^\/api\/v1\/orders\/[^/]+$/, '/api/v1/orders/{id}'],
+  [/^\/api\/v1\/health(\/liveness|\/readiness)?$/, ''],
+  [/^\/api\/v1\/openapi\.json$/, '/api/v1/openapi.json'],
+  [/^\/api\/docs(\/.*)?$/, '/api/docs'],
+];
+const PROCEDURES = new Set(['menu.list', 'menu.byId', 'orders.create', 'orders.byId', 'health']);
+
+export function orderRouteOf(_method: string, path: string): string | null {
+  for (const [pattern, template] of ROUTES) if (pattern.test(path)) return template || path;
+  if (path.startsWith(TRPC_PREFIX)) {
+    const name = path.slice(TRPC_PREFIX.length);
+    return PROCEDURES.has(name) ? `${TRPC_PREFIX}${name}` : name.includes(',') ? `${TRPC_PREFIX}{batch}` : `${TRPC_PREFIX}{unknown}`;
+  }
+  return null;
+}
+
+/** `/api/v1/*` (REST via trpc-to-openapi), `/api/trpc/*` (tRPC over HTTP), `/api/docs`. */
+export function createOrderHttpHandler(options: OrderHttpOptions): RequestHandler {
+  const { orders, health } = options;
+  const scopes = new WeakMap<IncomingMessage, RequestScope>();
+  const createContext = ({ req }: { req: IncomingMessage }): ApiContext => {
+    const scope = scopes.get(req);
+    const key = req.headers['idempotency-key'];
+    return {
+      log: scope!.log,
+      reqId: scope!.reqId,
+      orders,
+      health,
+      ...(typeof key === 'string' ? { idempotencyKey: key } : {}),
+    };
+  };
+
+  const rest = createOpenApiNodeHttpHandler({ router: appRouter, createContext, maxBodySize: MAX_BODY_BYTES,
+    responseMeta: ({ paths, errors }) => (paths?.[0] === 'orders.create' && errors.length === 0 ? { status: 201 } : {}),
+    onError: ({ error, req }) => {
+      if (error.code === 'INTERNAL_SERVER_ERROR') scopes.get(req)?.log.error({ err: error.cause ?? error }, 'REST procedure failed');
+    },
+  });
+  const trpc = createHTTPHandler({ router: appRouter, createContext, basePath: TRPC_PREFIX, maxBodySize: MAX_BODY_BYTES,
+    onError: ({ error, req }) => {
+      if (error.code === 'INTERNAL_SERVER_ERROR') scopes.get(req)?.log.error({ err: error.cause ?? error }, 'tRPC procedure failed');
+    },
+  });
+  let openApiJson: string | null = null;
+
+  return async (req: IncomingMessage, res: ServerResponse, scope: RequestScope) => {
+    const path = scope.url.pathname;
+    const method = req.method ?? 'GET';
+    if (path.startsWith('/api/docs')) return serveApiDocs(path, res);
+    if (path.startsWith(TRPC_PREFIX)) {
+      scopes.set(req, scope);
+      trpc(req, res);
+      return true;
+    }
+    if (!path.startsWith(`${REST_PREFIX}/`)) return false;
+
+    if (path === `${REST_PREFIX}/openapi.json`) {
+      openApiJson ??= JSON.stringify(buildOpenApiDocument());
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache' });
+      res.end(openApiJson);
+      return true;
+    }
+    if (method === 'GET' && path === `${REST_PREFIX}/menu`) {
+      // the hottest read: served from the serialized snapshot, with ETag revalidation
+      const menu = await orders.menuSnapshot();
+      const headers = { etag: menu.etag, 'cache-control': 'no-cache' };
+      if (req.headers['if-none-match'] === menu.etag) {
+        res.writeHead(304, headers);
+        res.end();
+      } else {
+        res.writeHead(200, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(menu.json) });
+        res.end(menu.json);
+      }
+      return true;
+    }
+
+    const isJson = String(req.headers['content-type'] ?? '').startsWith('application/json');
+    if ((method === 'POST' || method === 'PUT' || method === 'PATCH') && isJson) {
+      try {
+        // read here, not by the adapter: our own 413/400 bodies, and `application/json; charset=…` accepted
+        (req as IncomingMessage & { body?: unknown }).body = await readJsonBody(req);
+      } catch (error) {
+        if (error instanceof BodyError) {
+          sendError(res, error.status, error.body);
+          return true;
+        }
+        throw error;
+      }
+    }
+    scopes.set(req, scope);
+    rewriteErrorBodies(res);
+    req.url = (req.url ?? '/').slice(REST_PREFIX.length) || '/';
+    await rest(req, res);
+    return true;
+  };
+}
+

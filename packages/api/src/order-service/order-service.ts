@@ -1,0 +1,53 @@
+import { isOrderId, type CreateOrderCommand, type MenuItem, type Order } from '@pizza/contracts';
+import type { Metrics, Storage } from '@pizza/infra';
+import { AppError } from '../app-error';
+import { createMenuCache, type MenuSnapshot } from './menu-cache';
+import { placeOrder } from './place-order';
+
+export interface OrderServiceDeps {
+  storage: Storage;
+  metrics: Metrics;
+  /** Nudges the outbox relay after an order commits. */
+  afterCommit: () => void;
+  menuTtlMs?: number;
+}
+
+/** What the order service's API does, independent of the transport (tRPC, REST). */
+export function createOrderService(deps: OrderServiceDeps) {
+  const menu = createMenuCache(deps.storage, deps.menuTtlMs);
+  return {
+    menuSnapshot(): Promise<MenuSnapshot> {
+      return menu.get();
+    },
+    async listMenu(): Promise<MenuItem[]> {
+      return (await menu.get()).items;
+    },
+    async getMenuItem(id: string): Promise<MenuItem> {
+      const item = (await menu.get()).items.find((i) => i.id === id);
+      if (!item) throw new AppError('NOT_FOUND', `Menu item "${id}" does not exist`);
+      return item;
+    },
+    async placeOrder(command: CreateOrderCommand, idempotencyKey?: string) {
+      const result = await placeOrder(
+        {
+          storage: deps.storage,
+          metrics: deps.metrics,
+          afterCommit: () => {
+            menu.invalidate();
+            deps.afterCommit();
+          },
+        },
+        command,
+        idempotencyKey,
+      );
+      return result;
+    },
+    async getOrder(id: string): Promise<Order> {
+      const order = isOrderId(id) ? await deps.storage.getOrder(id) : null;
+      if (!order) throw new AppError('NOT_FOUND', `Order "${id}" does not exist`);
+      return order;
+    },
+  };
+}
+
+export type OrderService = ReturnType<typeof createOrderService>;

@@ -1,0 +1,28 @@
+import { generateOpenApiDocument } from 'trpc-to-openapi';
+import { ErrorBody, HealthReport } from '@pizza/contracts';
+import { appRouter } from '../router';
+
+const healthResponses = {
+  '200': { description: 'Every dependency answers', content: { 'application/json': { schema: HealthReport } } },
+  '503': { description: 'A dependency does not answer (named in checks)', content: { 'application/json': { schema: HealthReport } } },
+};
+
+/** The OpenAPI 3 document of the REST API, generated from the tRPC router (plus health). */
+export function buildOpenApiDocument() {
+  return generateOpenApiDocument(appRouter, {
+    title: 'Pizza Express API',
+    description: 'Order pizza and track it live. Every error body has `code` and `message`.',
+    version: '1.0.0',
+    baseUrl: '/api/v1',
+    docsUrl: '/api/docs',
+    tags: ['menu', 'orders', 'health'],
+    defs: { ErrorBody },
+    paths: {
+      '/health': { get: { tags: ['health'], summary: 'Storage and bus checks', responses: healthResponses } },
+      '/health/readiness': { get: { tags: ['health'], summary: 'Ready to serve (same checks)', responses: healthResponses } },
+      '/health/liveness': {
+        get: { tags: ['health'], summary: 'The process is up', responses: { '200': healthResponses['200'] } },
+      },
+    },
+  });
+}

@@ -1,0 +1,69 @@
+import { initTRPC } from '@trpc/server';
+import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+import type { OpenApiMeta } from 'trpc-to-openapi';
+import { describeIssues, type ErrorCode, type ErrorIssue, type HealthReport } from '@pizza/contracts';
+import type { Logger } from '@pizza/infra';
+import { AppError } from './app-error';
+import type { OrderService } from './order-service/order-service';
+import type { TrackingService } from './notifications/tracking-service';
+
+/** What a procedure can reach. Each process provides the services it runs. */
+export interface ApiContext {
+  log: Logger;
+  reqId: string;
+  /** Present where the order service runs (HTTP). */
+  orders?: OrderService;
+  /** Present where the notifications service runs (WebSocket). */
+  tracking?: TrackingService;
+  /** The `Idempotency-Key` request header, if any. */
+  idempotencyKey?: string;
+  /** This process's dependency checks. */
+  health?: () => Promise<HealthReport>;
+}
+
+export interface AppErrorData {
+  appCode: ErrorCode;
+  issues?: ErrorIssue[];
+  menuItemId?: string;
+  available?: number;
+}
+
+function isZodError(cause: unknown): cause is Error & { issues: { path: PropertyKey[]; message: string }[] } {
+  return cause instanceof Error && cause.name === 'ZodError' && Array.isArray((cause as { issues?: unknown }).issues);
+}
+
+/** For errors raised by tRPC itself (bad JSON, unknown procedure, body too large …). */
+const APP_CODE_OF: Partial<Record<TRPC_ERROR_CODE_KEY, ErrorCode>> = {
+  NOT_FOUND: 'NOT_FOUND',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  TOO_MANY_REQUESTS: 'RATE_LIMITED',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_ERROR',
+};
+
+const t = initTRPC
+  .context<ApiContext>()
+  .meta<OpenApiMeta>()
+  .create({
+    isDev: false, // never send stack traces to clients
+    errorFormatter({ shape, error }) {
+      let app: AppErrorData;
+      if (error.cause instanceof AppError) {
+        app = { appCode: error.cause.code, ...error.cause.details };
+      } else if (isZodError(error.cause)) {
+        app = { appCode: 'VALIDATION_ERROR', issues: describeIssues(error.cause.issues) };
+      } else {
+        app = { appCode: APP_CODE_OF[error.code] ?? 'VALIDATION_ERROR' };
+      }
+      const message =
+        app.appCode === 'VALIDATION_ERROR' && app.issues?.length
+          ? app.issues.map((i) => `${i.path}: ${i.message}`).join('; ')
+          : error.code === 'INTERNAL_SERVER_ERROR'
+            ? 'Internal server error'
+            : shape.message;
+      return { ...shape, message, data: { ...shape.data, stack: undefined, ...app } };
+    },
+  });
+
+export const router = t.router;
+export const publicProcedure = t.procedure;
+export const createCallerFactory = t.createCallerFactory;

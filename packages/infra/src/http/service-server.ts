@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
+import { checkHealth, type HealthProbe } from './health';
+import { sendJson } from './json-body';
+
+export interface RequestScope {
+  reqId: string;
+  log: Logger;
+  url: URL;
+}
+
+/** Handles a request and returns true, or returns false to let the next handler try. */
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse, scope: RequestScope) => boolean | Promise<boolean>;
+export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
+
+export interface ServiceServerOptions {
+  service: string;
+  logger: Logger;
+  metrics: Metrics;
+  /** Dependencies named in `/api/v1/health` (e.g. storage, bus). */
+  probes: Record<string, HealthProbe>;
+  /** Tried in order after health and metrics. */
+  handlers: RequestHandler[];
+  upgrades?: UpgradeHandler[];
+  /** Maps a raw path to its route template for metric labels. */
+  routeOf: (method: string, path: string) => string;
+}
+
+const HEALTH_ROUTES = new Set(['/api/v1/health', '/api/v1/health/readiness', '/api/v1/health/liveness']);
+
+/**
+ * The HTTP server every service runs: request ids, HTTP metrics on route templates, health,
+ * `/metrics`, then the service's own handlers; JSON 404 and 500 (no stack traces) otherwise.
+ */
+export function createServiceServer(options: ServiceServerOptions): Server {
+  const { logger, metrics, service } = options;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const started = process.hrtime.bigint();
+    const reqIdHeader = req.headers['x-request-id'];
+    const reqId = typeof reqIdHeader === 'string' && /^[\w-]{1,128}$/.test(reqIdHeader) ? reqIdHeader : randomUUID();
+    res.setHeader('x-request-id', reqId);
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = req.method ?? 'GET';
+
+    if (url.pathname === '/metrics') {
+      const text = await metrics.registry.metrics();
+      res.writeHead(200, { 'content-type': metrics.registry.contentType });
+      res.end(text);
+      return; // scrapes are not counted (SPEC §9)
+    }
+
+    const route = options.routeOf(method, url.pathname);
+    res.once('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      metrics.httpRequests.inc({ method, route, status_code: String(res.statusCode) });
+      metrics.httpDuration.observe({ method, route }, seconds);
+    });
+
+    const log = logger.child({ reqId });
+    try {
+      if (HEALTH_ROUTES.has(url.pathname)) {
+        if (url.pathname === '/api/v1/health/liveness') {
+          sendJson(res, 200, { status: 'ok', service, checks: {} });
+          return;
+        }
+        const report = await checkHealth(service, options.probes);
+        sendJson(res, report.status === 'ok' ? 200 : 503, report);
+        return;
+      }
+      for (const handler of options.handlers) {
+        if (await handler(req, res, { reqId, log, url })) return;
+      }
+      sendJson(res, 404, { code: 'NOT_FOUND', message: `No route for ${method} ${url.pathname}` });
+    } catch (error) {
+      log.error({ err: error, method, path: url.pathname }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, { code: 'INTERNAL_ERROR', message: 'Internal server error' });
+      else res.destroy();
+    }
+  };
+
+  const server = createServer((req, res) => {
+    void handle(req, res);
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    for (const upgrade of options.upgrades ?? []) {
+      if (upgrade(req, socket, head)) return;
+    }
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  });
+  server.keepAliveTimeout = 65_000; // longer than NGINX's upstream keepalive
+  return server;
+}
+
+/** Listens and resolves with the bound port. */
+export function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}
+
+/** Stops accepting, ends idle keep-alive sockets, waits for in-flight requests (bounded). */
+export function closeServer(server: Server, timeoutMs = 5000): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    const timer = setTimeout(() => {
+      server.closeAllConnections();
+      resolve();
+    }, timeoutMs);
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}

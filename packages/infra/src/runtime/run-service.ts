@@ -1,0 +1,162 @@
+import { hostname } from 'node:os';
+import type { Server } from 'node:http';
+import { createBus } from '../bus/create-bus';
+import type { EventBus } from '../bus/event-bus';
+import { ConfigError, loadConfig, type Config } from '../config';
+import { createLogger, type Logger } from '../logger';
+import { createMetrics, type Metrics } from '../metrics';
+import { createStorage } from '../storage/create-storage';
+import type { Storage } from '../storage/storage-port';
+import type { HealthProbe } from '../http/health';
+import { closeServer, createServiceServer, listen, type RequestHandler, type UpgradeHandler } from '../http/service-server';
+
+/** What one service contributes to a process: HTTP routes, socket upgrades, background work. */
+export interface ServiceModule {
+  handlers?: RequestHandler[];
+  upgrades?: UpgradeHandler[];
+  routeOf?: (method: string, path: string) => string | null;
+  /** Starts consumers and loops (after storage and bus are ready). */
+  start?(): Promise<void>;
+  /** Stops background work, waiting for what is in flight. Called once, on shutdown. */
+  close(): Promise<void>;
+}
+
+export interface ServiceRuntime {
+  service: string;
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  storage: Storage;
+  bus: EventBus;
+  /** Unique consumer name of this process, e.g. `delivery-service-host-1234`. */
+  consumerName: string;
+  /** Dependency probes for /api/v1/health; modules may add their own. */
+  probes: Record<string, HealthProbe>;
+}
+
+export interface RunServiceOptions {
+  service: string;
+  defaultPort: number;
+  /** The simulator keeps no state: it needs only the bus. */
+  usesStorage?: boolean;
+  modules: (runtime: ServiceRuntime) => ServiceModule[] | Promise<ServiceModule[]>;
+  env?: Record<string, string | undefined>;
+}
+
+export interface RunningService {
+  runtime: ServiceRuntime;
+  server: Server;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Boots a service process: validated config, logger, metrics, storage, bus, the modules, and an
+ * HTTP server with health and /metrics. SIGTERM/SIGINT stop it gracefully.
+ */
+export async function startService(options: RunServiceOptions): Promise<RunningService> {
+  const config = loadConfig(options.env);
+  const logger = createLogger(options.service, config.LOG_LEVEL);
+  const metrics = createMetrics(options.service);
+  const usesStorage = options.usesStorage ?? true;
+
+  const storage = usesStorage ? createStorage(config.DATABASE_URL) : null;
+  if (storage) await storage.init();
+  const bus = createBus({
+    ...(config.REDIS_URL ? { redisUrl: config.REDIS_URL } : {}),
+    logger,
+    metrics,
+    claimIdleMs: config.STREAM_CLAIM_IDLE_MS,
+    maxLen: config.STREAM_MAXLEN,
+  });
+  if (config.REDIS_URL) await assertRedisReachable(bus, config.REDIS_URL);
+
+  const probes: Record<string, HealthProbe> = { bus: () => bus.ping() };
+  if (storage) probes.storage = () => storage.ping();
+  const runtime: ServiceRuntime = {
+    service: options.service,
+    config,
+    logger,
+    metrics,
+    storage: storage ?? noStorage(),
+    bus,
+    consumerName: `${options.service}-${hostname()}-${process.pid}`,
+    probes,
+  };
+
+  const modules = await options.modules(runtime);
+  const server = createServiceServer({
+    service: options.service,
+    logger,
+    metrics,
+    probes,
+    handlers: modules.flatMap((m) => m.handlers ?? []),
+    upgrades: modules.flatMap((m) => m.upgrades ?? []),
+    routeOf: (method, path) => {
+      for (const m of modules) {
+        const route = m.routeOf?.(method, path);
+        if (route) return route;
+      }
+      return 'unmatched';
+    },
+  });
+  for (const m of modules) await m.start?.();
+  const port = await listen(server, config.PORT ?? options.defaultPort, config.HOST);
+  logger.info({ port, storage: usesStorage ? config.DATABASE_URL.split(':')[0] : 'none', bus: config.REDIS_URL ? 'redis' : 'in-process' }, `${options.service} listening on port ${port}`);
+
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      logger.info('shutting down');
+      const httpClosed = closeServer(server);
+      for (const m of [...modules].reverse()) await m.close().catch((err: unknown) => logger.error({ err }, 'module close failed'));
+      await httpClosed;
+      await bus.close();
+      await storage?.close();
+      logger.info('stopped');
+    })());
+  return { runtime, server, port, stop };
+}
+
+/** startService for a process entry point: exits with a clear message on bad config, stops on signals. */
+export async function runService(options: RunServiceOptions): Promise<void> {
+  let running: RunningService;
+  try {
+    running = await startService(options);
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof StartupError) {
+      process.stderr.write(`${options.service}: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const onSignal = (signal: NodeJS.Signals) => {
+    running.runtime.logger.info({ signal }, 'signal received');
+    void running.stop().then(() => process.exit(0));
+    setTimeout(() => process.exit(1), 15_000).unref(); // never hang forever on shutdown
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}
+
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+async function assertRedisReachable(bus: EventBus, url: string): Promise<void> {
+  try {
+    await Promise.race([bus.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 3000))]);
+  } catch {
+    await bus.close().catch(() => {});
+    const safe = url.replace(/\/\/[^@]*@/, '//***@');
+    throw new StartupError(`Redis is not reachable at ${safe} (REDIS_URL). Start Redis (e.g. \`redis-server\`) or unset REDIS_URL to use the in-process bus.`);
+  }
+}
+
+function noStorage(): Storage {
+  return new Proxy({} as Storage, {
+    get: (_t, prop) => {
+      throw new Error(`storage.${String(prop)} used in a service that runs without storage`);
+    },
+  });
+}

@@ -1,0 +1,349 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  EVENT_STREAM,
+  MENU_SEED,
+  type Delivery,
+  type EventEnvelope,
+  type MenuItem,
+  type Order,
+} from '@pizza/contracts';
+import { insufficientStock, newOrder, replayOf, unknownMenuItem, type TakenLine } from './new-order';
+import type {
+  ApplyResult,
+  Decide,
+  InboxKey,
+  OutboxRecord,
+  PlaceOrderRequest,
+  PlaceOrderResult,
+  Storage,
+} from './storage-port';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS menu_items (
+  id          TEXT PRIMARY KEY,
+  name        TEXT NOT NULL,
+  description TEXT NOT NULL,
+  category    TEXT NOT NULL,
+  price_cents INTEGER NOT NULL CHECK (price_cents >= 0),
+  stock       INTEGER NOT NULL CHECK (stock >= 0)
+);
+
+-- The order document as JSON; status and times are columns so they can be queried and indexed.
+CREATE TABLE IF NOT EXISTS orders (
+  id         TEXT PRIMARY KEY,
+  status     TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  data       TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS orders_created_at ON orders (created_at);
+
+-- No foreign key to orders: the delivery service may keep its records in a store of its own.
+CREATE TABLE IF NOT EXISTS deliveries (
+  id         TEXT PRIMARY KEY,
+  order_id   TEXT NOT NULL UNIQUE,
+  status     TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  data       TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS outbox (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  source     TEXT NOT NULL,
+  stream     TEXT NOT NULL,
+  envelope   TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  sent_at    TEXT
+);
+CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (source, id) WHERE sent_at IS NULL;
+
+CREATE TABLE IF NOT EXISTS inbox (
+  group_name   TEXT NOT NULL,
+  event_id     TEXT NOT NULL,
+  processed_at TEXT NOT NULL,
+  PRIMARY KEY (group_name, event_id)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+  key         TEXT PRIMARY KEY,
+  fingerprint TEXT NOT NULL,
+  order_id    TEXT NOT NULL REFERENCES orders (id),
+  created_at  TEXT NOT NULL
+);
+`;
+
+const MENU_COLUMNS = 'id, name, description, category, price_cents AS priceCents, stock';
+
+function prepareStatements(db: Database.Database) {
+  return {
+    // ON CONFLICT DO NOTHING: a restart must never reset stock that orders have taken.
+    seedMenuItem: db.prepare<MenuItem>(
+      `INSERT INTO menu_items (id, name, description, category, price_cents, stock)
+       VALUES (@id, @name, @description, @category, @priceCents, @stock)
+       ON CONFLICT (id) DO NOTHING`,
+    ),
+    // rowid order is seed order, which is how the menu is meant to read.
+    listMenu: db.prepare<[], MenuItem>(`SELECT ${MENU_COLUMNS} FROM menu_items ORDER BY rowid`),
+    getMenuItem: db.prepare<[string], MenuItem>(`SELECT ${MENU_COLUMNS} FROM menu_items WHERE id = ?`),
+    takeStock: db.prepare<{ id: string; quantity: number }>(
+      'UPDATE menu_items SET stock = stock - @quantity WHERE id = @id AND stock >= @quantity',
+    ),
+
+    getOrder: db.prepare<[string], { data: string }>('SELECT data FROM orders WHERE id = ?'),
+    insertOrder: db.prepare<{
+      id: string;
+      status: string;
+      createdAt: string;
+      updatedAt: string;
+      data: string;
+    }>(
+      `INSERT INTO orders (id, status, created_at, updated_at, data)
+       VALUES (@id, @status, @createdAt, @updatedAt, @data)`,
+    ),
+    updateOrder: db.prepare<{ id: string; status: string; updatedAt: string; data: string }>(
+      'UPDATE orders SET status = @status, updated_at = @updatedAt, data = @data WHERE id = @id',
+    ),
+
+    getIdempotencyKey: db.prepare<[string], { fingerprint: string; orderId: string }>(
+      'SELECT fingerprint, order_id AS orderId FROM idempotency_keys WHERE key = ?',
+    ),
+    insertIdempotencyKey: db.prepare<{
+      key: string;
+      fingerprint: string;
+      orderId: string;
+      createdAt: string;
+    }>(
+      `INSERT INTO idempotency_keys (key, fingerprint, order_id, created_at)
+       VALUES (@key, @fingerprint, @orderId, @createdAt)`,
+    ),
+
+    getDeliveryByOrder: db.prepare<[string], { data: string }>(
+      'SELECT data FROM deliveries WHERE order_id = ?',
+    ),
+    insertDelivery: db.prepare<{
+      id: string;
+      orderId: string;
+      status: string;
+      updatedAt: string;
+      data: string;
+    }>(
+      `INSERT INTO deliveries (id, order_id, status, updated_at, data)
+       VALUES (@id, @orderId, @status, @updatedAt, @data)`,
+    ),
+    updateDelivery: db.prepare<{ orderId: string; status: string; updatedAt: string; data: string }>(
+      'UPDATE deliveries SET status = @status, updated_at = @updatedAt, data = @data WHERE order_id = @orderId',
+    ),
+
+    appendOutbox: db.prepare<{ source: string; stream: string; envelope: string; createdAt: string }>(
+      `INSERT INTO outbox (source, stream, envelope, created_at) VALUES (@source, @stream, @envelope, @createdAt)`,
+    ),
+    pendingOutbox: db.prepare<[string, number], { id: number; stream: string; envelope: string }>(
+      'SELECT id, stream, envelope FROM outbox WHERE source = ? AND sent_at IS NULL ORDER BY id LIMIT ?',
+    ),
+    markOutboxSent: db.prepare<{ ids: string; sentAt: string }>(
+      `UPDATE outbox SET sent_at = @sentAt
+       WHERE sent_at IS NULL AND id IN (SELECT CAST(value AS INTEGER) FROM json_each(@ids))`,
+    ),
+
+    inboxHas: db.prepare<[string, string], { found: number }>(
+      'SELECT 1 AS found FROM inbox WHERE group_name = ? AND event_id = ?',
+    ),
+    recordInbox: db.prepare<[string, string, string]>(
+      'INSERT INTO inbox (group_name, event_id, processed_at) VALUES (?, ?, ?)',
+    ),
+  };
+}
+
+type Statements = ReturnType<typeof prepareStatements>;
+
+class SqliteStorage implements Storage {
+  private readonly db: Database.Database;
+  /** BEGIN IMMEDIATE takes the write lock up front, so writers in other processes queue on busy_timeout instead of failing to upgrade. */
+  private readonly transaction: Database.Transaction<(work: () => unknown) => unknown>;
+  private readonly pingStatement: Database.Statement;
+  /** Prepared once the schema exists (init). */
+  private statements: Statements | undefined;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('foreign_keys = ON');
+    this.transaction = this.db.transaction((work: () => unknown) => work());
+    this.pingStatement = this.db.prepare('SELECT 1');
+  }
+
+  private write<T>(work: () => T): T {
+    return this.transaction.immediate(work) as T;
+  }
+
+  private get sql(): Statements {
+    if (!this.statements) throw new Error('SQLite storage: call init() before using it');
+    return this.statements;
+  }
+
+  async init(): Promise<void> {
+    this.write(() => {
+      this.db.exec(SCHEMA);
+      this.statements ??= prepareStatements(this.db);
+      for (const item of MENU_SEED) this.statements.seedMenuItem.run(item);
+    });
+  }
+
+  async ping(): Promise<void> {
+    this.pingStatement.get();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  async listMenu(): Promise<MenuItem[]> {
+    return this.sql.listMenu.all();
+  }
+
+  async getMenuItem(id: string): Promise<MenuItem | null> {
+    return this.sql.getMenuItem.get(id) ?? null;
+  }
+
+  async placeOrder(request: PlaceOrderRequest): Promise<PlaceOrderResult> {
+    const sql = this.sql;
+    return this.write((): PlaceOrderResult => {
+      const { idempotency } = request;
+      if (idempotency) {
+        const stored = sql.getIdempotencyKey.get(idempotency.key);
+        if (stored) return replayOf(idempotency, stored, this.readOrder(stored.orderId));
+      }
+      const lines = request.command.items.map((line): TakenLine => {
+        const item = sql.getMenuItem.get(line.menuItemId);
+        if (!item) throw unknownMenuItem(line.menuItemId);
+        const taken = sql.takeStock.run({ id: item.id, quantity: line.quantity }).changes === 1;
+        if (!taken) throw insufficientStock(item, line.quantity);
+        return { item, quantity: line.quantity };
+      });
+      const order = newOrder(request, lines);
+      sql.insertOrder.run({
+        id: order.id,
+        status: order.status,
+        createdAt: order.createdAt,
+        updatedAt: order.updatedAt,
+        data: JSON.stringify(order),
+      });
+      if (idempotency)
+        sql.insertIdempotencyKey.run({ ...idempotency, orderId: order.id, createdAt: request.now });
+      this.appendOutbox(request.events(order), request.now);
+      return { kind: 'created', order };
+    });
+  }
+
+  async getOrder(id: string): Promise<Order | null> {
+    return this.readOrder(id);
+  }
+
+  async applyToOrder(orderId: string, inbox: InboxKey, decide: Decide<Order>): Promise<ApplyResult<Order>> {
+    const sql = this.sql;
+    return this.write((): ApplyResult<Order> => {
+      if (this.processed(inbox)) return { kind: 'duplicate' };
+      const current = this.readOrder(orderId);
+      if (!current) return { kind: 'not_found' };
+      return this.decideAndSave(inbox, current, decide, (next) =>
+        sql.updateOrder.run({
+          id: orderId,
+          status: next.status,
+          updatedAt: next.updatedAt,
+          data: JSON.stringify(next),
+        }),
+      );
+    });
+  }
+
+  async getDeliveryByOrder(orderId: string): Promise<Delivery | null> {
+    return this.readDelivery(orderId);
+  }
+
+  async applyToDelivery(
+    orderId: string,
+    inbox: InboxKey,
+    decide: Decide<Delivery | null, Delivery>,
+  ): Promise<ApplyResult<Delivery>> {
+    const sql = this.sql;
+    return this.write((): ApplyResult<Delivery> => {
+      if (this.processed(inbox)) return { kind: 'duplicate' };
+      const current = this.readDelivery(orderId);
+      return this.decideAndSave(inbox, current, decide, (next) => {
+        const row = { orderId, status: next.status, updatedAt: next.updatedAt, data: JSON.stringify(next) };
+        // The UNIQUE(order_id) index turns a second insert for the order into an error, never a second delivery.
+        if (current) sql.updateDelivery.run(row);
+        else sql.insertDelivery.run({ ...row, id: next.id });
+      });
+    });
+  }
+
+  async pendingOutbox(source: string, limit: number): Promise<OutboxRecord[]> {
+    return this.sql.pendingOutbox.all(source, limit).map((row) => ({
+      id: String(row.id),
+      stream: row.stream,
+      envelope: JSON.parse(row.envelope) as EventEnvelope,
+    }));
+  }
+
+  async markOutboxSent(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const sql = this.sql;
+    this.write(() =>
+      sql.markOutboxSent.run({ ids: JSON.stringify(ids.map(Number)), sentAt: new Date().toISOString() }),
+    );
+  }
+
+  private readOrder(id: string): Order | null {
+    const row = this.sql.getOrder.get(id);
+    return row ? (JSON.parse(row.data) as Order) : null;
+  }
+
+  private readDelivery(orderId: string): Delivery | null {
+    const row = this.sql.getDeliveryByOrder.get(orderId);
+    return row ? (JSON.parse(row.data) as Delivery) : null;
+  }
+
+  private processed(inbox: InboxKey): boolean {
+    return this.sql.inboxHas.get(inbox.group, inbox.eventId) !== undefined;
+  }
+
+  /** The shared tail of applyToOrder/applyToDelivery; runs inside their transaction. */
+  private decideAndSave<In, Out>(
+    inbox: InboxKey,
+    current: In,
+    decide: Decide<In, Out>,
+    save: (next: Out) => void,
+  ): ApplyResult<Out> {
+    const decision = decide(current);
+    const now = new Date().toISOString();
+    if (decision) {
+      save(decision.next);
+      this.appendOutbox(decision.events, now);
+    }
+    this.sql.recordInbox.run(inbox.group, inbox.eventId, now);
+    return decision
+      ? { kind: 'applied', value: decision.next, events: decision.events }
+      : { kind: 'ignored' };
+  }
+
+  private appendOutbox(events: readonly EventEnvelope[], now: string): void {
+    for (const envelope of events) {
+      this.sql.appendOutbox.run({
+        source: envelope.source,
+        stream: EVENT_STREAM[envelope.type],
+        envelope: JSON.stringify(envelope),
+        createdAt: now,
+      });
+    }
+  }
+}
+
+/** A SQLite store in one file (or ':memory:'); the file's directory is created if missing. */
+export function createSqliteStorage(path: string): Storage {
+  return new SqliteStorage(path);
+}

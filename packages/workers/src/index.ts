@@ -1,0 +1,2 @@
+export * from './delivery/delivery-module';
+export * from './simulator/simulator-module';

@@ -1,0 +1,58 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { GROUPS, SERVICES, STREAMS, makeEvent, type EventEnvelope } from '@pizza/contracts';
+import type { Consumer, ServiceModule, ServiceRuntime } from '@pizza/infra';
+import { delayFor, dueAt, resultEventId, type SimulatorDelays } from './step-plan';
+
+/**
+ * The order simulator (simulator-group): each `*.simulate` request is one step. The handler waits
+ * until the step is due, publishes the simulated status, and only then is the request acked —
+ * so a step pending when the process dies is redone by the next consumer that claims it.
+ */
+export function simulatorModule(runtime: ServiceRuntime): ServiceModule {
+  const { bus, config, logger, metrics } = runtime;
+  const delays: SimulatorDelays = {
+    confirm: config.SIM_CONFIRM_DELAY_MS,
+    prepare: config.SIM_PREPARE_DELAY_MS,
+    pickup: config.SIM_PICKUP_DELAY_MS,
+    transit: config.SIM_TRANSIT_DELAY_MS,
+  };
+  const stopping = new AbortController();
+  let consumer: Consumer | null = null;
+
+  const publishStep = async (request: EventEnvelope) => {
+    const base = { eventId: resultEventId(request.eventId), orderId: request.orderId, source: SERVICES.simulator };
+    if (request.type === 'order.simulate') {
+      await bus.publish(STREAMS.orderStatus, makeEvent('order.status_simulated', { ...base, payload: { status: request.payload.next } }));
+      metrics.simulatorSteps.inc({ kind: 'order', status: request.payload.next });
+    } else if (request.type === 'delivery.simulate') {
+      const { deliveryId, next } = request.payload;
+      await bus.publish(STREAMS.deliveryStatus, makeEvent('delivery.status_simulated', { ...base, payload: { deliveryId, status: next } }));
+      metrics.simulatorSteps.inc({ kind: 'delivery', status: next });
+    }
+  };
+
+  return {
+    async start() {
+      consumer = bus.consume({
+        streams: [STREAMS.simulateOrder, STREAMS.simulateDelivery],
+        group: GROUPS.simulator,
+        consumer: runtime.consumerName,
+        concurrency: config.SIM_CONCURRENCY,
+        handler: async ({ envelope }) => {
+          const range = delayFor(envelope, delays);
+          if (!range) return;
+          const wait = dueAt(envelope, range) - Date.now();
+          // on shutdown the wait is cut short and the request stays pending for the next run
+          if (wait > 0) await sleep(wait, undefined, { signal: stopping.signal });
+          await publishStep(envelope);
+          logger.debug({ orderId: envelope.orderId, eventId: envelope.eventId, type: envelope.type }, 'simulated step published');
+        },
+      });
+      await consumer.ready;
+    },
+    async close() {
+      stopping.abort();
+      await consumer?.close();
+    },
+  };
+}
