@@ -30,8 +30,8 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: false,
     rolldownOptions: {
-      // Building a zod schema has no side effects: unused schemas (most of @pizza/contracts) drop out of the bundle.
-      treeshake: { manualPureFunctions: ['z'] },
+      // @pizza/contracts only declares schemas and pure functions: modules the app does not use drop out
+      treeshake: { moduleSideEffects: [{ test: /packages[\\/]contracts[\\/]/, sideEffects: false }] },
       output: {
         // framework code changes rarely: long-cached chunks of their own
         codeSplitting: {
@@ -39,6 +39,8 @@ export default defineConfig({
             { name: 'react', test: /node_modules[\\/](\.pnpm[\\/][^\\/]+[\\/]node_modules[\\/])?(react|react-dom|scheduler)[\\/]/ },
             { name: 'tanstack', test: /node_modules[\\/].*@tanstack[\\/]/ },
             { name: 'trpc', test: /node_modules[\\/].*@trpc[\\/]/ },
+            // the shared schemas (and zod under them) load with the pages that use them, not with the app shell
+            { name: 'contracts', test: /packages[\\/]contracts[\\/]|node_modules[\\/].*[\\/]zod[\\/]/ },
           ],
         },
       },

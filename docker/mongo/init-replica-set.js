@@ -1,7 +1,6 @@
 // mongosh script run by the one-shot `mongo-init` service: initiates the single-member replica
 // set rs0 unless it already exists, then waits until the member is a writable primary.
 // Idempotent: every `docker compose up` runs it, and it only acts the first time.
-/* global rs, db, sleep, print */
 const member = process.env.MONGO_RS_MEMBER || 'mongo:27017';
 
 let initiated = false;

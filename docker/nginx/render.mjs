@@ -12,7 +12,7 @@
 // alone. Unlike envsubst, an unset variable is an error, not an empty string.
 // No dependencies: node >= 20.
 
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -69,10 +69,14 @@ export function renderNginx(prefix, env = {}) {
   const values = { ...DEFAULTS, ...env };
   mkdirSync(join(dir, 'conf.d'), { recursive: true });
   mkdirSync(join(dir, 'logs'), { recursive: true });
+  // Started as root, nginx's workers run as nobody and write proxy temp files under the prefix.
+  chmodSync(dir, 0o755);
   const confPath = join(dir, 'nginx.conf');
   copyFileSync(MAIN_CONF, confPath);
   const rendered = [];
-  for (const name of readdirSync(TEMPLATES_DIR).filter((f) => f.endsWith('.template')).sort()) {
+  for (const name of readdirSync(TEMPLATES_DIR)
+    .filter((f) => f.endsWith('.template'))
+    .sort()) {
     const out = join(dir, 'conf.d', name.slice(0, -'.template'.length));
     writeFileSync(out, renderTemplate(readFileSync(join(TEMPLATES_DIR, name), 'utf8'), values));
     rendered.push(out);
@@ -104,7 +108,9 @@ function main(argv) {
     );
     return prefix ? 0 : 2;
   }
-  const env = Object.fromEntries(TEMPLATE_VARIABLES.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]]));
+  const env = Object.fromEntries(
+    TEMPLATE_VARIABLES.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]]),
+  );
   const { args } = renderNginx(prefix, env);
   const quoted = args.map((a) => (/[\s;'"]/.test(a) ? `'${a}'` : a));
   process.stdout.write(`nginx ${quoted.join(' ')}\n`);

@@ -57,7 +57,12 @@ export function dashboardQueries(dashboards = loadDashboards()): Query[] {
     allPanels(d).flatMap((p) =>
       (p.targets ?? [])
         .filter((t) => typeof t.expr === 'string')
-        .map((t) => ({ dashboard: file, panel: p.title, datasource: t.datasource ?? p.datasource, expr: t.expr! })),
+        .map((t) => ({
+          dashboard: file,
+          panel: p.title,
+          datasource: t.datasource ?? p.datasource,
+          expr: t.expr!,
+        })),
     ),
   );
 }
@@ -73,8 +78,19 @@ export function withGrafanaVariables(expr: string): string {
 }
 
 const PROMQL_WORDS = new Set([
-  'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool', 'and', 'or', 'unless', 'offset',
-  'inf', 'nan',
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'bool',
+  'and',
+  'or',
+  'unless',
+  'offset',
+  'inf',
+  'nan',
 ]);
 
 /** Metric names in a PromQL expression (not functions, keywords, label names or values). */
@@ -115,7 +131,9 @@ export const PROMETHEUS_SYNTHETIC = new Set(['up', 'scrape_duration_seconds', 's
 export function declaredMetricSeries(): Set<string> {
   const source = readText(join(REPO_ROOT, 'packages', 'infra', 'src', 'metrics.ts'));
   const series = new Set<string>();
-  for (const m of source.matchAll(/new (Counter|Gauge|Histogram|Summary)\(\{\s*name:\s*'([a-z_:][a-z0-9_:]*)'/g)) {
+  for (const m of source.matchAll(
+    /new (Counter|Gauge|Histogram|Summary)\(\{\s*name:\s*'([a-z_:][a-z0-9_:]*)'/g,
+  )) {
     const [, kind, name] = m;
     if (kind === 'Histogram' || kind === 'Summary') {
       for (const suffix of ['_bucket', '_sum', '_count']) series.add(`${name}${suffix}`);

@@ -43,15 +43,19 @@ const APP_SERVICES = {
 } as const;
 const LOG_LABEL = 'com.pizza-express.logs';
 
-const yamlFiles = () =>
-  [
-    COMPOSE,
-    COMPOSE_OBSERVABILITY,
-    docker('prometheus', 'prometheus.yml'),
-    docker('loki', 'loki.yaml'),
-    ...readdirSync(docker('grafana', 'provisioning', 'datasources')).map((f) => docker('grafana', 'provisioning', 'datasources', f)),
-    ...readdirSync(docker('grafana', 'provisioning', 'dashboards')).map((f) => docker('grafana', 'provisioning', 'dashboards', f)),
-  ];
+const yamlFiles = () => [
+  COMPOSE,
+  COMPOSE_OBSERVABILITY,
+  docker('prometheus', 'prometheus.yml'),
+  docker('loki', 'loki.yaml'),
+  join(REPO_ROOT, '.github', 'workflows', 'ci.yml'),
+  ...readdirSync(docker('grafana', 'provisioning', 'datasources')).map((f) =>
+    docker('grafana', 'provisioning', 'datasources', f),
+  ),
+  ...readdirSync(docker('grafana', 'provisioning', 'dashboards')).map((f) =>
+    docker('grafana', 'provisioning', 'dashboards', f),
+  ),
+];
 
 /** Alloy syntax with string contents and // comments removed (a tiny scanner: "//" may sit in a string). */
 function stripAlloyStringsAndComments(text: string): string {
@@ -79,9 +83,12 @@ describe('every config file parses', () => {
     expect(readYaml(file)).toBeTypeOf('object');
   });
 
-  it.each(readdirSync(docker('grafana', 'dashboards')).map((f) => [f]))('grafana/dashboards/%s is valid JSON', (f) => {
-    expect(() => readJson(docker('grafana', 'dashboards', f))).not.toThrow();
-  });
+  it.each(readdirSync(docker('grafana', 'dashboards')).map((f) => [f]))(
+    'grafana/dashboards/%s is valid JSON',
+    (f) => {
+      expect(() => readJson(docker('grafana', 'dashboards', f))).not.toThrow();
+    },
+  );
 
   it('the mongo-init script is valid JavaScript', () => {
     const r = run(process.execPath, ['--check', docker('mongo', 'init-replica-set.js')]);
@@ -99,11 +106,21 @@ describe('every config file parses', () => {
       expect(depth).toBeGreaterThanOrEqual(0);
     }
     expect(depth).toBe(0);
-    const declared = new Set([...text.matchAll(/^([a-z_.]+) "([a-z_]+)" \{/gm)].map((m) => `${m[1]}.${m[2]}`));
-    expect([...declared].sort()).toEqual(
-      ['discovery.docker.containers', 'discovery.relabel.app_containers', 'loki.process.pino', 'loki.source.docker.app_containers', 'loki.write.loki'].sort(),
+    const declared = new Set(
+      [...text.matchAll(/^([a-z_.]+) "([a-z_]+)" \{/gm)].map((m) => `${m[1]}.${m[2]}`),
     );
-    const references = [...code.matchAll(/=\s*\[?\s*((?:discovery|loki)\.[a-z_.]+)\.(targets|output|receiver)/g)].map((m) => m[1]!);
+    expect([...declared].sort()).toEqual(
+      [
+        'discovery.docker.containers',
+        'discovery.relabel.app_containers',
+        'loki.process.pino',
+        'loki.source.docker.app_containers',
+        'loki.write.loki',
+      ].sort(),
+    );
+    const references = [
+      ...code.matchAll(/=\s*\[?\s*((?:discovery|loki)\.[a-z_.]+)\.(targets|output|receiver)/g),
+    ].map((m) => m[1]!);
     expect(references.length).toBeGreaterThanOrEqual(4);
     for (const ref of references) expect(declared, ref).toContain(ref);
   });
@@ -119,7 +136,17 @@ describe('compose.yaml', () => {
 
   it('has the distributed topology', () => {
     expect(Object.keys(base.services).sort()).toEqual(
-      ['delivery', 'mongo', 'mongo-init', 'nginx', 'notifications', 'order-service', 'redis', 'simulator', 'web'].sort(),
+      [
+        'delivery',
+        'mongo',
+        'mongo-init',
+        'nginx',
+        'notifications',
+        'order-service',
+        'redis',
+        'simulator',
+        'web',
+      ].sort(),
     );
   });
 
@@ -160,7 +187,12 @@ describe('compose.yaml', () => {
 
   it('the simulator gets its delay ranges, notifications its WebSocket timeouts', () => {
     const sim = environmentOf(svc('simulator'));
-    for (const k of ['SIM_CONFIRM_DELAY_MS', 'SIM_PREPARE_DELAY_MS', 'SIM_PICKUP_DELAY_MS', 'SIM_TRANSIT_DELAY_MS']) {
+    for (const k of [
+      'SIM_CONFIRM_DELAY_MS',
+      'SIM_PREPARE_DELAY_MS',
+      'SIM_PICKUP_DELAY_MS',
+      'SIM_TRANSIT_DELAY_MS',
+    ]) {
       expect(sim[k], k).toMatch(/^\d+(-\d+)?$/);
     }
     const notif = environmentOf(svc('notifications'));
@@ -177,7 +209,9 @@ describe('compose.yaml', () => {
   });
 
   it('nginx is the only published port and waits for healthy upstreams', () => {
-    const published = Object.entries(base.services).filter(([, s]) => s.ports).map(([n]) => n);
+    const published = Object.entries(base.services)
+      .filter(([, s]) => s.ports)
+      .map(([n]) => n);
     expect(published).toEqual(['nginx']);
     const nginx = svc('nginx');
     expect(nginx.ports).toEqual(['${HTTP_PORT:-80}:80']);
@@ -232,17 +266,22 @@ describe('compose files reference what exists', () => {
 
   it('every depends_on names a service; named volumes are declared', () => {
     for (const [name, s] of Object.entries(merged.services)) {
-      for (const dep of Object.keys(s.depends_on ?? {})) expect(merged.services, `${name} -> ${dep}`).toHaveProperty(dep);
+      for (const dep of Object.keys(s.depends_on ?? {}))
+        expect(merged.services, `${name} -> ${dep}`).toHaveProperty(dep);
       for (const v of s.volumes ?? []) {
         const source = v.split(':')[0]!;
-        if (!source.startsWith('.') && !source.startsWith('/')) expect(merged.volumes, `${name}: ${source}`).toHaveProperty(source);
+        if (!source.startsWith('.') && !source.startsWith('/'))
+          expect(merged.volumes, `${name}: ${source}`).toHaveProperty(source);
       }
     }
   });
 
   it('every build target exists in the Dockerfile', () => {
-    const targets = new Set([...readText(docker('Dockerfile')).matchAll(/^FROM \S+ AS (\S+)$/gm)].map((m) => m[1]));
-    for (const s of Object.values(merged.services)) if (s.build?.target) expect(targets).toContain(s.build.target);
+    const targets = new Set(
+      [...readText(docker('Dockerfile')).matchAll(/^FROM \S+ AS (\S+)$/gm)].map((m) => m[1]),
+    );
+    for (const s of Object.values(merged.services))
+      if (s.build?.target) expect(targets).toContain(s.build.target);
   });
 });
 
@@ -275,7 +314,9 @@ describe('Dockerfile', () => {
   it('runs as the node user with a liveness HEALTHCHECK that needs no curl', () => {
     const runtime = stage('runtime');
     expect(runtime).toMatch(/^USER node$/m);
-    expect(runtime).toContain("fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/v1/health/liveness')");
+    expect(runtime).toContain(
+      "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/v1/health/liveness')",
+    );
     expect(stage('server')).toMatch(/^USER node$/m);
     expect(stage('server')).toContain('CMD ["node", "dist/main.js"]');
   });
@@ -293,14 +334,17 @@ describe('Dockerfile', () => {
       .split('\n')
       .map((l) => l.trim())
       .filter((l) => l && !l.startsWith('#'));
-    const sources = [...text.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => m[1]!.split(/\s+/)).filter((s) => s !== '.');
+    const sources = [...text.matchAll(/^COPY (?!--from)(.+) \S+$/gm)]
+      .flatMap((m) => m[1]!.split(/\s+/))
+      .filter((s) => s !== '.');
     expect(sources).toEqual(expect.arrayContaining(['pnpm-lock.yaml', 'docker/web/default.conf']));
     for (const source of sources) {
       expect(exists(join(REPO_ROOT, source)), source).toBe(true);
       expect(ignore, `.dockerignore must not exclude ${source}`).not.toContain(source);
     }
     // Workspace manifests must reach the build (a missing importer breaks --frozen-lockfile).
-    for (const pattern of ignore) expect(pattern).not.toMatch(/^(\*\*\/)?package\.json$|^pnpm-|^docker\/?$|^\.npmrc$/);
+    for (const pattern of ignore)
+      expect(pattern).not.toMatch(/^(\*\*\/)?package\.json$|^pnpm-|^docker\/?$|^\.npmrc$/);
     expect(ignore).toEqual(expect.arrayContaining(['**/node_modules', '**/dist', '.git']));
   });
 });
@@ -319,7 +363,10 @@ describe('NGINX template', () => {
     const defined = Object.keys(env)
       .map((k) => `\${${k}}`)
       .join(' ');
-    const viaEnvsubst = run(envsubst, [defined], { input: template, env: { PATH: process.env.PATH, ...env } });
+    const viaEnvsubst = run(envsubst, [defined], {
+      input: template,
+      env: { PATH: process.env.PATH, ...env },
+    });
     expect(viaEnvsubst.code).toBe(0);
     expect(renderTemplate(template, env)).toBe(viaEnvsubst.stdout);
   });
@@ -331,7 +378,10 @@ describe('NGINX template', () => {
 
 describe('Prometheus', () => {
   const config = readYaml<{
-    scrape_configs: { job_name: string; dns_sd_configs?: { names: string[]; type: string; port: number }[] }[];
+    scrape_configs: {
+      job_name: string;
+      dns_sd_configs?: { names: string[]; type: string; port: number }[];
+    }[];
   }>(docker('prometheus', 'prometheus.yml'));
 
   it('promtool accepts the config', () => {
@@ -345,13 +395,17 @@ describe('Prometheus', () => {
     for (const [name, spec] of Object.entries(APP_SERVICES)) {
       const job = config.scrape_configs.find((j) => j.job_name === name);
       expect(job, name).toBeDefined();
-      expect(job!.dns_sd_configs).toEqual([expect.objectContaining({ names: [name], type: 'A', port: spec.port })]);
+      expect(job!.dns_sd_configs).toEqual([
+        expect.objectContaining({ names: [name], type: 'A', port: spec.port }),
+      ]);
     }
   });
 
   it('runs behind NGINX at /prometheus/ with its own routes at /', () => {
     const prom = mergedCompose().services.prometheus!;
-    expect(prom.command).toEqual(expect.arrayContaining(['--web.route-prefix=/', '--web.external-url=/prometheus/']));
+    expect(prom.command).toEqual(
+      expect.arrayContaining(['--web.route-prefix=/', '--web.external-url=/prometheus/']),
+    );
   });
 });
 
@@ -374,7 +428,9 @@ describe('Loki and Alloy', () => {
   it('Alloy keeps only containers with the compose log label and labels service and level', () => {
     const alloy = readText(docker('alloy', 'config.alloy'));
     const meta = `__meta_docker_container_label_${LOG_LABEL.replace(/[^a-zA-Z0-9_]/g, '_')}`;
-    expect(alloy).toMatch(new RegExp(`source_labels = \\["${meta}"\\]\\s+regex\\s+= "true"\\s+action\\s+= "keep"`));
+    expect(alloy).toMatch(
+      new RegExp(`source_labels = \\["${meta}"\\]\\s+regex\\s+= "true"\\s+action\\s+= "keep"`),
+    );
     expect(alloy).toContain(`values = ["${LOG_LABEL}=true"]`);
     expect(alloy).toMatch(/stage\.labels \{\s+values = \{\s+level\s+= "",\s+service = "",/);
     expect(alloy).toContain('url = "http://loki:3100/loki/api/v1/push"');
@@ -441,7 +497,8 @@ describe('Grafana', () => {
     for (const [file, d] of Object.entries(dashboards)) {
       const panels = allPanels(d);
       expect(new Set(panels.map((p) => p.id)).size, file).toBe(panels.length);
-      for (const p of panels) expect(p.gridPos!.x + p.gridPos!.w, `${file}: ${p.title}`).toBeLessThanOrEqual(24);
+      for (const p of panels)
+        expect(p.gridPos!.x + p.gridPos!.w, `${file}: ${p.title}`).toBeLessThanOrEqual(24);
     }
   });
 
@@ -449,7 +506,12 @@ describe('Grafana', () => {
     const exprs = dashboardQueries({ 'http.json': dashboards['http.json']! }).map((q) => q.expr);
     expect(exprs.some((e) => e.includes('status_code=~"5.."'))).toBe(true);
     for (const p of ['0.5', '0.95', '0.99']) {
-      expect(exprs.some((e) => e.startsWith(`histogram_quantile(${p}`) && e.includes('http_request_duration_seconds_bucket'))).toBe(true);
+      expect(
+        exprs.some(
+          (e) =>
+            e.startsWith(`histogram_quantile(${p}`) && e.includes('http_request_duration_seconds_bucket'),
+        ),
+      ).toBe(true);
     }
     expect(exprs.some((e) => e.startsWith('topk('))).toBe(true);
   });
@@ -488,7 +550,10 @@ describe('Grafana', () => {
       groups: [
         {
           name: 'dashboards',
-          rules: queries.map((q, i) => ({ record: `dashboard:query_${i}`, expr: withGrafanaVariables(q.expr) })),
+          rules: queries.map((q, i) => ({
+            record: `dashboard:query_${i}`,
+            expr: withGrafanaVariables(q.expr),
+          })),
         },
       ],
     };
@@ -505,6 +570,7 @@ describe('README', () => {
     const readme = readText(docker('README.md'));
     expect(readme).toMatch(/Alloy/);
     expect(readme).toMatch(/Promtail/);
-    for (const path of ['http://localhost/', '/api/docs', '/grafana/', '/prometheus/']) expect(readme).toContain(path);
+    for (const path of ['http://localhost/', '/api/docs', '/grafana/', '/prometheus/'])
+      expect(readme).toContain(path);
   });
 });

@@ -34,7 +34,13 @@ const TOOL_HINTS: Record<string, string> = {
  */
 export function requireTool(name: string): string {
   const override = process.env[`${name.toUpperCase()}_BIN`];
-  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin', '/usr/bin', '/usr/local/bin'];
+  const dirs = [
+    ...(process.env.PATH ?? '').split(delimiter),
+    '/usr/sbin',
+    '/usr/local/sbin',
+    '/usr/bin',
+    '/usr/local/bin',
+  ];
   const candidates = override ? [override] : dirs.filter(Boolean).map((d) => join(d, name));
   for (const candidate of candidates) {
     try {
@@ -44,13 +50,24 @@ export function requireTool(name: string): string {
       // next
     }
   }
-  throw new Error(`${name} is required by the docker/ tests and was not found. Install it: ${TOOL_HINTS[name] ?? name}`);
+  throw new Error(
+    `${name} is required by the docker/ tests and was not found. Install it: ${TOOL_HINTS[name] ?? name}`,
+  );
 }
 
-export function run(bin: string, args: string[], options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}) {
+export function run(
+  bin: string,
+  args: string[],
+  options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {},
+) {
   const result = spawnSync(bin, args, { encoding: 'utf8', timeout: 30_000, ...options });
   if (result.error) throw result.error;
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr, output: `${result.stdout}${result.stderr}` };
+  return {
+    code: result.status,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    output: `${result.stdout}${result.stderr}`,
+  };
 }
 
 export function freePort(): Promise<number> {
@@ -143,9 +160,14 @@ export function mergedCompose(): ComposeFile {
 
 /** Compose interpolation of `${NAME:-default}` / `${NAME}` with an empty host environment. */
 export function interpolate(value: string, env: Record<string, string> = {}): string {
-  return value.replace(/\$\{([A-Z0-9_]+)(?::?-([^}]*))?\}/g, (_, name: string, def?: string) => env[name] ?? def ?? '');
+  return value.replace(
+    /\$\{([A-Z0-9_]+)(?::?-([^}]*))?\}/g,
+    (_, name: string, def?: string) => env[name] ?? def ?? '',
+  );
 }
 
 export function environmentOf(svc: ComposeService): Record<string, string> {
-  return Object.fromEntries(Object.entries(svc.environment ?? {}).map(([k, v]) => [k, interpolate(String(v ?? ''))]));
+  return Object.fromEntries(
+    Object.entries(svc.environment ?? {}).map(([k, v]) => [k, interpolate(String(v ?? ''))]),
+  );
 }

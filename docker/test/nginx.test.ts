@@ -28,7 +28,9 @@ async function stub(name: string, options: { upstreamHeaders?: Record<string, st
       for (const [k, v] of Object.entries(options.upstreamHeaders ?? {})) res.setHeader(k, v);
       if (name === 'web') {
         res.setHeader('Content-Type', 'text/html; charset=utf-8');
-        res.end(`<!doctype html><html><body>${'<p>pizza</p>'.repeat(400)}<!-- web ${req.url} --></body></html>`);
+        res.end(
+          `<!doctype html><html><body>${'<p>pizza</p>'.repeat(400)}<!-- web ${req.url} --></body></html>`,
+        );
         return;
       }
       res.setHeader('Content-Type', 'application/json');
@@ -51,17 +53,31 @@ interface Reply {
 }
 
 /** A raw HTTP request (no automatic decompression, so Content-Encoding is visible). */
-function http(port: number, path: string, options: { method?: string; headers?: Record<string, string>; body?: Buffer | string } = {}) {
+function http(
+  port: number,
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: Buffer | string } = {},
+) {
   return new Promise<Reply>((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const raw = Buffer.concat(chunks);
-        resolve({ status: res.statusCode!, headers: res.headers, raw, body: raw.toString('utf8') });
-      });
-      res.on('error', reject);
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: options.method ?? 'GET',
+        headers: options.headers,
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const raw = Buffer.concat(chunks);
+          resolve({ status: res.statusCode!, headers: res.headers, raw, body: raw.toString('utf8') });
+        });
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     if (options.body !== undefined) req.setHeader('Content-Length', Buffer.byteLength(options.body));
     req.end(options.body);
@@ -84,7 +100,7 @@ describe('edge NGINX (nginx.conf + default.conf.template)', () => {
   let api: Stub, web: Stub, prometheus: Stub, grafana: Stub;
   let wsHttp: Server;
   let wss: WebSocketServer;
-  let wsUpgradeHeaders: IncomingHttpHeaders[] = [];
+  const wsUpgradeHeaders: IncomingHttpHeaders[] = [];
 
   beforeAll(async () => {
     nginxBin = requireTool('nginx');
@@ -105,7 +121,6 @@ describe('edge NGINX (nginx.conf + default.conf.template)', () => {
 
     port = await freePort();
     prefix = mkdtempSync(join(tmpdir(), 'pizza-nginx-'));
-    chmodSync(prefix, 0o755); // workers run as nobody when the tests run as root
     renderNginx(prefix, {
       NGINX_LISTEN: `127.0.0.1:${port}`,
       ORDER_SERVICE_ADDR: api.addr,
@@ -141,7 +156,9 @@ describe('edge NGINX (nginx.conf + default.conf.template)', () => {
   });
 
   it('/api/... reaches the order service with request id, forwarding headers and host', async () => {
-    const r = await http(port, '/api/v1/x?y=1', { headers: { Host: 'pizza.test:8080' } });
+    const r = await http(port, '/api/v1/x?y=1', {
+      headers: { Host: 'pizza.test:8080', 'X-Forwarded-For': '6.6.6.6' },
+    });
     expect(r.status).toBe(200);
     expect(JSON.parse(r.body)).toMatchObject({ who: 'api', method: 'GET', url: '/api/v1/x?y=1' });
     const seen = api.seen.at(-1)!;
@@ -186,7 +203,9 @@ describe('edge NGINX (nginx.conf + default.conf.template)', () => {
   });
 
   it('JSON from the API is gzipped when large enough', async () => {
-    const r = await http(port, `/api/v1/menu?pad=${'x'.repeat(1500)}`, { headers: { 'Accept-Encoding': 'gzip' } });
+    const r = await http(port, `/api/v1/menu?pad=${'x'.repeat(1500)}`, {
+      headers: { 'Accept-Encoding': 'gzip' },
+    });
     expect(r.status).toBe(200);
     expect(r.headers['content-encoding']).toBe('gzip');
     expect(r.headers.vary).toMatch(/Accept-Encoding/);
@@ -241,12 +260,17 @@ describe('edge NGINX (nginx.conf + default.conf.template)', () => {
   });
 
   it('WebSocket upgrade works through /ws/ to the notifications service', async () => {
-    const socket = new WebSocket(`ws://127.0.0.1:${port}/ws/v1/order-tracking/0b7e2c1a-1111-4222-8333-444455556666`);
+    const socket = new WebSocket(
+      `ws://127.0.0.1:${port}/ws/v1/order-tracking/0b7e2c1a-1111-4222-8333-444455556666`,
+    );
     const messages: string[] = [];
     socket.on('message', (d) => messages.push(d.toString()));
     await once(socket, 'open');
     await expect.poll(() => messages.length).toBeGreaterThanOrEqual(1);
-    expect(JSON.parse(messages[0]!)).toEqual({ type: 'hello', path: '/ws/v1/order-tracking/0b7e2c1a-1111-4222-8333-444455556666' });
+    expect(JSON.parse(messages[0]!)).toEqual({
+      type: 'hello',
+      path: '/ws/v1/order-tracking/0b7e2c1a-1111-4222-8333-444455556666',
+    });
     socket.send('ping');
     await expect.poll(() => messages).toContain('echo:ping');
     expect(wsUpgradeHeaders.at(-1)!['x-request-id']).toMatch(/^[0-9a-f]{32}$/);
@@ -262,7 +286,11 @@ describe('edge NGINX (nginx.conf + default.conf.template)', () => {
     const body = JSON.stringify({ customer: { name: 'A', phone: '1', address: 'x' }, items: [] });
     const posts = await Promise.all(
       Array.from({ length: 60 }, () =>
-        http(port, '/api/v1/orders', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body }),
+        http(port, '/api/v1/orders', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body,
+        }),
       ),
     );
     const statuses = posts.map((r) => r.status);
@@ -296,7 +324,10 @@ describe('web image server (docker/web/default.conf)', () => {
     chmodSync(dir, 0o755);
     const html = join(dir, 'html');
     mkdirSync(join(html, 'assets'), { recursive: true });
-    writeFileSync(join(html, 'index.html'), '<!doctype html><div id="root"></div><script type="module" src="/assets/index-abc123.js"></script>');
+    writeFileSync(
+      join(html, 'index.html'),
+      '<!doctype html><div id="root"></div><script type="module" src="/assets/index-abc123.js"></script>',
+    );
     writeFileSync(join(html, 'assets', 'index-abc123.js'), 'console.log("app")');
     writeFileSync(join(html, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
     // The image's conf.d/default.conf, with the root and port of this run.

@@ -14,7 +14,8 @@ await runService({
   modules: (runtime) => [
     orderServiceModule(runtime),
     deliveryModule(runtime),
-    simulatorModule(runtime),
+    // the in-process bus forgets pending steps on a crash; storage remembers which orders move
+    simulatorModule(runtime, { resumeFromStorage: !runtime.config.REDIS_URL }),
     notificationsModule(runtime),
     webStaticModule(runtime.config.WEB_DIST_DIR ?? webDist),
   ],

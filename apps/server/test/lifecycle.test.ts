@@ -94,6 +94,23 @@ describe('embedded topology (in-process bus)', () => {
   });
 });
 
+describe('embedded topology, killed mid-delay', () => {
+  it('the restarted process still delivers the order, each status exactly once', async () => {
+    const databaseUrl = tempDatabaseUrl();
+    const env = { ...FAST, SIM_PREPARE_DELAY_MS: '1500', DATABASE_URL: databaseUrl };
+    const first = await startProcess('apps/server/src/main.ts', env);
+    const order = await placeOrder(first.url);
+    await eventually(() => readOrder(first.url, order.id), (o) => o.status === 'confirmed');
+    await first.kill(); // SIGKILL while the kitchen "prepares"
+    const second = await startProcess('apps/server/src/main.ts', env);
+    try {
+      expectFullJourney(await untilDelivered(second.url, order.id));
+    } finally {
+      await second.kill();
+    }
+  });
+});
+
 describe('distributed topology (a process per service, Redis Streams)', () => {
   let redis: RedisServer;
   let client: Redis;

@@ -1,9 +1,9 @@
 import { initTRPC } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import type { OpenApiMeta } from 'trpc-to-openapi';
-import { describeIssues, type ErrorCode, type ErrorIssue, type HealthReport } from '@pizza/contracts';
+import { describeIssues, summarizeIssues, type ErrorCode, type ErrorIssue, type HealthReport } from '@pizza/contracts';
 import type { Logger } from '@pizza/infra';
-import { AppError } from './app-error';
+import { AppError, toTRPCError } from './app-error';
 import type { OrderService } from './order-service/order-service';
 import type { TrackingService } from './notifications/tracking-service';
 
@@ -56,7 +56,7 @@ const t = initTRPC
       }
       const message =
         app.appCode === 'VALIDATION_ERROR' && app.issues?.length
-          ? app.issues.map((i) => `${i.path}: ${i.message}`).join('; ')
+          ? summarizeIssues(app.issues)
           : error.code === 'INTERNAL_SERVER_ERROR'
             ? 'Internal server error'
             : shape.message;
@@ -64,6 +64,13 @@ const t = initTRPC
     },
   });
 
+/** Domain errors (AppError) become the tRPC error of their code instead of a 500. */
+const mapAppErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof AppError) throw toTRPCError(result.error.cause);
+  return result;
+});
+
 export const router = t.router;
-export const publicProcedure = t.procedure;
+export const publicProcedure = t.procedure.use(mapAppErrors);
 export const createCallerFactory = t.createCallerFactory;

@@ -34,3 +34,8 @@ export function describeIssues(issues: readonly { path: readonly PropertyKey[]; 
     message: issue.message,
   }));
 }
+
+/** One readable sentence from validation issues: "items.0.quantity: Quantity must be at most 50; …". */
+export function summarizeIssues(issues: readonly ErrorIssue[]): string {
+  return issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+}

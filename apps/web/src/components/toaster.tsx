@@ -1,6 +1,5 @@
-import { CircleAlert, CircleCheck } from 'lucide-react';
 import { createContext, useCallback, useContext, useState, type ReactNode } from 'react';
-import { Toast, ToastClose, ToastDescription, ToastProvider, ToastTitle, ToastViewport, type ToastVariant } from './ui/toast';
+import { Toast, type ToastVariant } from './ui/toast';
 
 interface ToastMessage {
   id: number;
@@ -9,44 +8,36 @@ interface ToastMessage {
   variant: ToastVariant;
 }
 
-type ShowToast = (message: Omit<ToastMessage, 'id' | 'variant'> & { variant?: ToastVariant }) => void;
+type ShowToast = (message: { title: string; description?: string; variant?: ToastVariant }) => void;
 
 const ToastContext = createContext<ShowToast | null>(null);
 const MAX_VISIBLE = 3;
+const DURATION_MS = 4_000;
 let nextId = 1;
 
 /**
- * Transient notifications (cart updates, errors). Radix announces each one through its own
- * polite live region, so screen-reader users hear what sighted users see.
+ * Transient notifications (cart updates). The list is a polite live region that is always in
+ * the page, so screen readers announce each toast as it appears.
  */
 export function Toaster({ children }: { children: ReactNode }) {
   const [toasts, setToasts] = useState<ToastMessage[]>([]);
-
   const show = useCallback<ShowToast>((message) => {
-    setToasts((current) => [...current, { variant: 'default', ...message, id: nextId++ }].slice(-MAX_VISIBLE));
+    setToasts((current) => [...current, { variant: 'default' as const, ...message, id: nextId++ }].slice(-MAX_VISIBLE));
   }, []);
-  const dismiss = useCallback((id: number) => setToasts((current) => current.filter((t) => t.id !== id)), []);
+  const dismiss = (id: number) => setToasts((current) => current.filter((t) => t.id !== id));
 
   return (
     <ToastContext.Provider value={show}>
-      <ToastProvider duration={3500} swipeDirection="right" label="Notifications">
-        {children}
-        {toasts.map((t) => (
-          <Toast key={t.id} variant={t.variant} onOpenChange={(open) => !open && dismiss(t.id)}>
-            {t.variant === 'destructive' ? (
-              <CircleAlert aria-hidden="true" className="mt-0.5 size-5 shrink-0" />
-            ) : (
-              <CircleCheck aria-hidden="true" className="mt-0.5 size-5 shrink-0 text-success" />
-            )}
-            <div className="grid gap-0.5">
-              <ToastTitle>{t.title}</ToastTitle>
-              {t.description && <ToastDescription>{t.description}</ToastDescription>}
-            </div>
-            <ToastClose />
-          </Toast>
-        ))}
-        <ToastViewport />
-      </ToastProvider>
+      {children}
+      <section aria-label="Notifications" className="pointer-events-none fixed inset-x-0 bottom-0 z-50 flex justify-end p-4 sm:right-2 sm:bottom-2">
+        <div role="status" aria-live="polite" className="w-full max-w-sm">
+          <ol className="flex flex-col gap-2">
+            {toasts.map((t) => (
+              <Toast key={t.id} title={t.title} description={t.description} variant={t.variant} durationMs={DURATION_MS} onDismiss={() => dismiss(t.id)} />
+            ))}
+          </ol>
+        </div>
+      </section>
     </ToastContext.Provider>
   );
 }
@@ -56,4 +47,3 @@ export function useToast(): ShowToast {
   if (!show) throw new Error('useToast must be used inside <Toaster>');
   return show;
 }
-

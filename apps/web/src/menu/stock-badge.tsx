@@ -1,17 +1,6 @@
 import { stockLevel } from '@pizza/contracts';
 import { Badge } from '@/components/ui/badge';
-
-/** "In stock" / "Low stock — N left" / "Sold out", from the shared thresholds. */
-export function stockLabel(stock: number): string {
-  switch (stockLevel(stock)) {
-    case 'in_stock':
-      return 'In stock';
-    case 'low':
-      return `Low stock — ${stock} left`;
-    case 'sold_out':
-      return 'Sold out';
-  }
-}
+import { stockLabel } from './stock-label';
 
 const VARIANT = { in_stock: 'success', low: 'warning', sold_out: 'muted' } as const;
 

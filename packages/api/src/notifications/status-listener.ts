@@ -35,6 +35,12 @@ export class StatusListener {
     this.signal();
   }
 
+  /** The follower already has everything up to `rank`: drop it from the queue and never take it again. */
+  skipThrough(rank: number): void {
+    this.queue = this.queue.filter((step) => rankOf(step) > rank);
+    this.highest = Math.max(this.highest, rank);
+  }
+
   /** Ends the stream: next() resolves null once the queue is empty. */
   end(): void {
     this.ended = true;

@@ -94,14 +94,10 @@ export function createTrackingHub(deps: TrackingHubDeps): TrackingHub {
       if (!state) throw notFound(orderId);
       const after = rankOfEventId(lastEventId);
       const replay = after === null ? [state.latest] : state.steps.filter((step) => rankOf(step) > after);
-      let last = after ?? -1;
-      for (const step of replay) {
-        last = rankOf(step);
-        yield { eventId: eventIdOf(step), message: step, live: false };
-      }
+      // from here on only strictly newer steps reach this follower: no repeat, never an older state
+      listener.skipThrough(replay.length > 0 ? rankOf(replay.at(-1)!) : (after ?? -1));
+      for (const step of replay) yield { eventId: eventIdOf(step), message: step, live: false };
       for (let step = await listener.next(); step; step = await listener.next()) {
-        if (rankOf(step) <= last) continue; // already sent as part of the replay
-        last = rankOf(step);
         yield { eventId: eventIdOf(step), message: step, live: true };
       }
     } finally {

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { ErrorBody } from '@pizza/contracts';
+import { summarizeIssues, type ErrorBody } from '@pizza/contracts';
 import type { AppErrorData } from '../trpc';
 
 interface TrpcErrorShape {
@@ -11,9 +11,11 @@ interface TrpcErrorShape {
 /** Maps the tRPC error shape that trpc-to-openapi writes to the API's ErrorBody. */
 export function toErrorBody(shape: TrpcErrorShape): ErrorBody {
   const data = shape.data ?? {};
+  // trpc-to-openapi replaces the message of input errors with a generic one; say what is wrong
+  const message = data.issues?.length ? summarizeIssues(data.issues) : (shape.message ?? 'Request failed');
   return {
     code: data.appCode ?? String(shape.code ?? 'INTERNAL_ERROR'),
-    message: shape.message ?? 'Request failed',
+    message,
     ...(data.issues ? { issues: data.issues } : {}),
     ...(data.menuItemId !== undefined ? { menuItemId: data.menuItemId } : {}),
     ...(data.available !== undefined ? { available: data.available } : {}),

@@ -183,6 +183,40 @@ export function describeBusContract(name: string, factory: (options: BusFixtureO
       await vi.waitFor(async () => expect(await fixture.pendingCount(ORDERS, 'invalid-group')).toBe(0), wait);
     });
 
+    it("hands a closed consumer's pending message to another consumer of the group", async () => {
+      const fixture = await setup();
+      const attempts: { consumer: string; attempt: number }[] = [];
+      let failed!: () => void;
+      const failedOnce = new Promise<void>((resolve) => (failed = resolve));
+      const first = fixture.bus.consume({
+        streams: [ORDERS],
+        group: 'handover-group',
+        consumer: 'first',
+        handler: async (m) => {
+          attempts.push({ consumer: 'first', attempt: m.attempt });
+          failed();
+          throw new Error('first consumer fails');
+        },
+      });
+      await first.ready;
+      await fixture.bus.publish(ORDERS, orderCreated());
+      await failedOnce;
+      await first.close();
+
+      const second = fixture.bus.consume({
+        streams: [ORDERS],
+        group: 'handover-group',
+        consumer: 'second',
+        handler: async (m) => void attempts.push({ consumer: 'second', attempt: m.attempt }),
+      });
+      await second.ready;
+      await vi.waitFor(
+        () => expect(attempts).toEqual([{ consumer: 'first', attempt: 1 }, { consumer: 'second', attempt: 2 }]),
+        wait,
+      );
+      await vi.waitFor(async () => expect(await fixture.pendingCount(ORDERS, 'handover-group')).toBe(0), wait);
+    });
+
     it('a group created after publishing still receives the earlier messages', async () => {
       const { bus } = await setup();
       const events = [orderCreated(), orderCreated()];

@@ -115,6 +115,7 @@ class MongoStorage implements Storage {
     // (createIndex is the creation jongodb understands: it has no `create` command).
     await this.menu.createIndex({ position: 1 });
     await this.orders.createIndex({ createdAt: 1 });
+    await this.orders.createIndex({ status: 1, createdAt: 1 });
     await this.idempotencyKeys.createIndex({ orderId: 1 });
     await this.deliveries.createIndex({ orderId: 1 }, { unique: true });
     await this.inbox.createIndex({ group: 1, eventId: 1 }, { unique: true });
@@ -206,6 +207,15 @@ class MongoStorage implements Storage {
         await this.orders.replaceOne({ _id: orderId }, toOrderDoc(next), { session });
       });
     });
+  }
+
+  async listSimulatedOrdersInProgress(limit: number): Promise<Order[]> {
+    const docs = await this.orders
+      .find({ status: { $ne: 'delivered' }, simulate: true })
+      .sort({ createdAt: 1 })
+      .limit(limit)
+      .toArray();
+    return docs.map(toOrder);
   }
 
   async getDeliveryByOrder(orderId: string): Promise<Delivery | null> {

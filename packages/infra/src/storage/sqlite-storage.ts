@@ -39,6 +39,7 @@ CREATE TABLE IF NOT EXISTS orders (
   data       TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS orders_created_at ON orders (created_at);
+CREATE INDEX IF NOT EXISTS orders_in_progress ON orders (created_at) WHERE status <> 'delivered';
 
 -- No foreign key to orders: the delivery service may keep its records in a store of its own.
 CREATE TABLE IF NOT EXISTS deliveries (
@@ -92,6 +93,10 @@ function prepareStatements(db: Database.Database) {
     ),
 
     getOrder: db.prepare<[string], { data: string }>('SELECT data FROM orders WHERE id = ?'),
+    listSimulatedInProgress: db.prepare<[number], { data: string }>(
+      `SELECT data FROM orders WHERE status <> 'delivered' AND json_extract(data, '$.simulate') = 1
+       ORDER BY created_at LIMIT ?`,
+    ),
     insertOrder: db.prepare<{
       id: string;
       status: string;
@@ -241,6 +246,10 @@ class SqliteStorage implements Storage {
 
   async getOrder(id: string): Promise<Order | null> {
     return this.readOrder(id);
+  }
+
+  async listSimulatedOrdersInProgress(limit: number): Promise<Order[]> {
+    return this.sql.listSimulatedInProgress.all(limit).map((row) => JSON.parse(row.data) as Order);
   }
 
   async applyToOrder(orderId: string, inbox: InboxKey, decide: Decide<Order>): Promise<ApplyResult<Order>> {

@@ -21,6 +21,8 @@ export interface Storage {
    */
   placeOrder(request: PlaceOrderRequest): Promise<PlaceOrderResult>;
   getOrder(id: string): Promise<Order | null>;
+  /** Orders placed with `simulate: true` that are not delivered yet, oldest first. */
+  listSimulatedOrdersInProgress(limit: number): Promise<Order[]>;
 
   /**
    * Read-decide-write on one order, guarded by the consumer inbox: if `inbox` was already

@@ -370,6 +370,27 @@ export function storageContract(name: string, make: () => Promise<StorageHarness
       });
     });
 
+    describe('listSimulatedOrdersInProgress', () => {
+      it('lists simulated orders not yet delivered, oldest first', async () => {
+        const first = (await storage.placeOrder(placeRequest([{ menuItemId: 'cola', quantity: 1 }]))).order;
+        const quiet = { ...placeRequest([{ menuItemId: 'cola', quantity: 1 }]) };
+        quiet.command = { ...quiet.command, simulate: false };
+        await storage.placeOrder(quiet);
+        const done = (await storage.placeOrder(placeRequest([{ menuItemId: 'cola', quantity: 1 }]))).order;
+        const deliver = (order: Order) => ({
+          next: { ...order, status: 'delivered' as const, history: [...order.history, { status: 'delivered' as const, at: order.createdAt }] },
+          events: [],
+        });
+        expect((await storage.applyToOrder(done.id, { group: 'test', eventId: randomUUID() }, deliver)).kind).toBe('applied');
+        await new Promise((resolve) => setTimeout(resolve, 5)); // distinct createdAt
+        const last = (await storage.placeOrder(placeRequest([{ menuItemId: 'cola', quantity: 1 }]))).order;
+
+        const open = await storage.listSimulatedOrdersInProgress(10);
+        expect(open.map((o) => o.id)).toEqual([first.id, last.id]);
+        expect(await storage.listSimulatedOrdersInProgress(1)).toEqual([first]);
+      });
+    });
+
     describe('applyToDelivery', () => {
       it('creates the one delivery of an order; a second create attempt gets the existing delivery', async () => {
         const orderId = randomUUID();

@@ -1,14 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GROUPS, SERVICES, STREAMS, makeEvent, type EventEnvelope } from '@pizza/contracts';
 import type { Consumer, ServiceModule, ServiceRuntime } from '@pizza/infra';
+import { resumeSimulations } from './resume-simulations';
 import { delayFor, dueAt, resultEventId, type SimulatorDelays } from './step-plan';
 
 /**
  * The order simulator (simulator-group): each `*.simulate` request is one step. The handler waits
  * until the step is due, publishes the simulated status, and only then is the request acked —
  * so a step pending when the process dies is redone by the next consumer that claims it.
+ * `resumeFromStorage` is for the embedded process, whose in-process bus does not survive it.
  */
-export function simulatorModule(runtime: ServiceRuntime): ServiceModule {
+export function simulatorModule(runtime: ServiceRuntime, options: { resumeFromStorage?: boolean } = {}): ServiceModule {
   const { bus, config, logger, metrics } = runtime;
   const delays: SimulatorDelays = {
     confirm: config.SIM_CONFIRM_DELAY_MS,
@@ -49,6 +51,7 @@ export function simulatorModule(runtime: ServiceRuntime): ServiceModule {
         },
       });
       await consumer.ready;
+      if (options.resumeFromStorage) await resumeSimulations(runtime);
     },
     async close() {
       stopping.abort();

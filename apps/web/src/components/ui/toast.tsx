@@ -1,30 +1,14 @@
 import { cva, type VariantProps } from 'class-variance-authority';
-import { X } from 'lucide-react';
-import { Toast as ToastPrimitive } from 'radix-ui';
-import type { ComponentProps } from 'react';
+import { CircleAlert, CircleCheck, Info, X } from 'lucide-react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { cn } from '@/lib/cn';
 
-export const ToastProvider = ToastPrimitive.Provider;
-
-export function ToastViewport({ className, ...props }: ComponentProps<typeof ToastPrimitive.Viewport>) {
-  return (
-    <ToastPrimitive.Viewport
-      className={cn(
-        'fixed right-0 bottom-0 z-50 m-0 flex w-full max-w-sm list-none flex-col gap-2 p-4 outline-none sm:right-2 sm:bottom-2',
-        className,
-      )}
-      {...props}
-    />
-  );
-}
-
 const toastVariants = cva(
-  'group pointer-events-auto relative flex w-full items-start gap-3 rounded-lg border p-4 pr-10 shadow-lg ' +
-    'data-[state=open]:animate-toast-in data-[state=closed]:animate-toast-out data-[swipe=move]:translate-x-[var(--radix-toast-swipe-move-x)] data-[swipe=end]:animate-toast-out',
+  'pointer-events-auto relative flex w-full items-start gap-3 rounded-lg border p-4 pr-11 shadow-lg animate-toast-in',
   {
     variants: {
       variant: {
-        default: 'border-border bg-card text-foreground',
+        default: 'border-border bg-card text-foreground [&>svg]:text-muted-foreground',
         success: 'border-[#b9dfc1] bg-[#f4fbf5] text-foreground [&>svg]:text-success',
         destructive: 'border-[#f5c2bd] bg-destructive-soft text-[#7a1610] [&>svg]:text-destructive',
       },
@@ -35,29 +19,60 @@ const toastVariants = cva(
 
 export type ToastVariant = NonNullable<VariantProps<typeof toastVariants>['variant']>;
 
-export function Toast({ className, variant, ...props }: ComponentProps<typeof ToastPrimitive.Root> & VariantProps<typeof toastVariants>) {
-  return <ToastPrimitive.Root className={cn(toastVariants({ variant }), className)} {...props} />;
+const ICON = { default: Info, success: CircleCheck, destructive: CircleAlert } as const;
+
+interface ToastProps {
+  title: string;
+  description?: ReactNode;
+  variant?: ToastVariant;
+  /** Auto-dismiss after this long; paused while the pointer or focus is on the toast. */
+  durationMs: number;
+  onDismiss(): void;
 }
 
-export function ToastTitle({ className, ...props }: ComponentProps<typeof ToastPrimitive.Title>) {
-  return <ToastPrimitive.Title className={cn('text-sm font-semibold', className)} {...props} />;
-}
+/** One notification card. Render inside a live region (see Toaster) so it is announced. */
+export function Toast({ title, description, variant = 'default', durationMs, onDismiss }: ToastProps) {
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const dismiss = useRef(onDismiss);
+  useEffect(() => {
+    dismiss.current = onDismiss;
+  });
+  const start = () => {
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => dismiss.current(), durationMs);
+  };
+  const pause = () => clearTimeout(timer.current);
+  useEffect(() => {
+    start(); // once per toast
+    return pause;
+  }, []);
 
-export function ToastDescription({ className, ...props }: ComponentProps<typeof ToastPrimitive.Description>) {
-  return <ToastPrimitive.Description className={cn('text-sm opacity-90', className)} {...props} />;
-}
-
-export function ToastClose({ className, ...props }: ComponentProps<typeof ToastPrimitive.Close>) {
+  const Icon = ICON[variant];
   return (
-    <ToastPrimitive.Close
-      aria-label="Dismiss notification"
-      className={cn(
-        'absolute top-2 right-2 rounded-md p-1.5 text-muted-foreground hover:bg-muted hover:text-foreground focus-visible:outline-3 focus-visible:outline-ring',
-        className,
-      )}
-      {...props}
+    <li
+      className={toastVariants({ variant })}
+      onPointerEnter={pause}
+      onPointerLeave={start}
+      onFocus={pause}
+      onBlur={start}
+      data-testid="toast"
     >
-      <X aria-hidden="true" className="size-4" />
-    </ToastPrimitive.Close>
+      <Icon aria-hidden="true" className="mt-0.5 size-5 shrink-0" />
+      <div className="grid min-w-0 gap-0.5">
+        <p className="text-sm font-semibold">{title}</p>
+        {description && <div className="text-sm opacity-90">{description}</div>}
+      </div>
+      <button
+        type="button"
+        onClick={onDismiss}
+        aria-label="Dismiss notification"
+        className={cn(
+          'absolute top-2.5 right-2.5 rounded-md p-1.5 text-muted-foreground hover:bg-muted hover:text-foreground',
+          'focus-visible:outline-3 focus-visible:outline-ring',
+        )}
+      >
+        <X aria-hidden="true" className="size-4" />
+      </button>
+    </li>
   );
 }

@@ -1,0 +1,304 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { WebSocket, type ClientOptions } from 'ws';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { TRPCClientError, createTRPCClient, createWSClient, wsLink } from '@trpc/client';
+import {
+  EVENT_STREAM,
+  SERVICES,
+  TrackingMessage,
+  WS_CLOSE_UNKNOWN_ORDER,
+  trackingRank,
+  type EventEnvelope,
+} from '@pizza/contracts';
+import { startService, type RunningService } from '@pizza/infra';
+import { startRedisServer, type RedisServer } from '@pizza/infra/testing';
+import type { AppRouter } from '../router';
+import { JOURNEY_RANKS, deliverInStorage, journeyEvents, placeTestOrder } from './journey.fixture';
+import { notificationsModule } from './notifications-module';
+
+let redis: RedisServer;
+beforeAll(async () => {
+  redis = await startRedisServer();
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+
+const cleanups: (() => Promise<unknown> | void)[] = [];
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!();
+});
+
+interface Notifications {
+  running: RunningService;
+  ws: string;
+  http: string;
+  publish(...events: EventEnvelope[]): Promise<void>;
+  placeOrder(): Promise<string>;
+}
+
+const tempDatabase = () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'notifications-')), 'pizza.db')}`;
+
+/** The notifications module in a real service runtime (real HTTP server, storage and bus). */
+async function startNotifications(topology: 'embedded' | 'redis', env: Record<string, string> = {}): Promise<Notifications> {
+  const running = await startService({
+    service: SERVICES.notifications,
+    defaultPort: 0,
+    env: {
+      DATABASE_URL: tempDatabase(),
+      LOG_LEVEL: 'silent',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      ...(topology === 'redis' ? { REDIS_URL: redis.url } : {}),
+      ...env,
+    },
+    modules: (runtime) => [notificationsModule(runtime)],
+  });
+  cleanups.push(() => running.stop());
+  const { bus, storage } = running.runtime;
+  return {
+    running,
+    ws: `ws://127.0.0.1:${running.port}`,
+    http: `http://127.0.0.1:${running.port}`,
+    async publish(...events) {
+      for (const event of events) await bus.publish(EVENT_STREAM[event.type], event);
+    },
+    placeOrder: () => placeTestOrder(storage),
+  };
+}
+
+/** A plain tracking socket that records what it receives and how it closed. */
+function openTracking(base: string, path: string, options?: ClientOptions) {
+  const ws = new WebSocket(`${base}${path}`, options);
+  const received: unknown[] = [];
+  ws.on('message', (data) => received.push(JSON.parse(data.toString())));
+  ws.on('error', () => {}); // the close event carries what the tests need
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
+  cleanups.push(() => ws.terminate());
+  const statuses = () => received.filter((m) => (m as { type?: string }).type === 'status').map((m) => TrackingMessage.parse(m));
+  return {
+    ws,
+    received,
+    closed,
+    statuses,
+    ranks: () => statuses().map((m) => trackingRank(m.status, m.deliveryStatus)),
+    /** Waits until `count` statuses arrived and returns their ranks. */
+    async waitForRanks(count: number) {
+      await expect.poll(() => statuses().length, { timeout: 10_000 }).toBeGreaterThanOrEqual(count);
+      return statuses().map((m) => trackingRank(m.status, m.deliveryStatus));
+    },
+  };
+}
+
+const trackingPath = (orderId: string) => `/ws/v1/order-tracking/${orderId}`;
+
+describe.each(['embedded', 'redis'] as const)('notifications service (%s topology)', (topology) => {
+  describe('WS /ws/v1/order-tracking/{orderId}', () => {
+    it('sends the current status at once, then every change up to delivered, in order', async () => {
+      const app = await startNotifications(topology);
+      const orderId = await app.placeOrder();
+      const events = journeyEvents(orderId);
+      const client = openTracking(app.ws, trackingPath(orderId));
+      expect(await client.waitForRanks(1)).toEqual([0]);
+      expect(client.received[0]).toEqual({ type: 'status', orderId, status: 'created', deliveryStatus: null, at: expect.any(String) });
+      await app.publish(...events);
+      expect(await client.waitForRanks(JOURNEY_RANKS.length)).toEqual(JOURNEY_RANKS);
+      expect(client.statuses().slice(1).map((m) => m.at)).toEqual(events.slice(1).map((e) => e.occurredAt));
+      expect(client.statuses().at(-1)).toEqual({ type: 'status', orderId, status: 'delivered', deliveryStatus: 'delivered', at: events.at(-1)!.occurredAt });
+
+      const metrics = await (await fetch(`${app.http}/metrics`)).text();
+      expect(metrics).toMatch(/ws_connections_open\{[^}]*transport="tracking"[^}]*\} 1/);
+      expect(metrics).toMatch(/ws_messages_pushed_total\{[^}]*transport="tracking"[^}]*\} 8/);
+      expect(metrics).toMatch(/ws_push_latency_seconds_count\{[^}]*transport="tracking"[^}]*\} 7/);
+    });
+
+    it('closes with 4404 for an unknown or malformed order id', async () => {
+      const app = await startNotifications(topology);
+      for (const path of [trackingPath(randomUUID()), trackingPath('nope'), trackingPath('%E0%A4%A'), '/ws/v1/order-tracking', `${trackingPath(randomUUID())}/x`]) {
+        const client = openTracking(app.ws, path);
+        expect(await client.closed, path).toEqual({ code: WS_CLOSE_UNKNOWN_ORDER, reason: 'unknown order' });
+        expect(client.received).toEqual([]);
+      }
+    });
+
+    it('answers a text ping with a pong', async () => {
+      const app = await startNotifications(topology);
+      const client = openTracking(app.ws, trackingPath(await app.placeOrder()));
+      await client.waitForRanks(1);
+      client.ws.send('ping');
+      await expect.poll(() => client.received).toContainEqual({ type: 'pong' });
+    });
+
+    it('a client that connects after delivery gets delivered at once, from the cache or from storage', async () => {
+      const app = await startNotifications(topology);
+      const cachedId = await app.placeOrder();
+      await app.publish(...journeyEvents(cachedId));
+      const live = openTracking(app.ws, trackingPath(cachedId));
+      await expect.poll(() => live.ranks().at(-1), { timeout: 10_000 }).toBe(43);
+      const late = openTracking(app.ws, trackingPath(cachedId));
+      expect(await late.waitForRanks(1)).toEqual([43]);
+
+      const coldId = await app.placeOrder();
+      await deliverInStorage(app.running.runtime.storage, coldId);
+      const cold = openTracking(app.ws, trackingPath(coldId));
+      expect(await cold.waitForRanks(1)).toEqual([43]);
+      expect(cold.statuses()[0]).toMatchObject({ orderId: coldId, status: 'delivered', deliveryStatus: 'delivered' });
+    });
+
+    it('never sends an older status after a newer one when events arrive out of order', async () => {
+      const app = await startNotifications(topology);
+      const orderId = await app.placeOrder();
+      const [created, confirmed, preparing, outForDelivery] = journeyEvents(orderId);
+      const client = openTracking(app.ws, trackingPath(orderId));
+      await client.waitForRanks(1);
+      await app.publish(created!, preparing!, confirmed!, created!);
+      await expect.poll(() => client.ranks()).toEqual([0, 20]);
+      await app.publish(outForDelivery!, preparing!);
+      await expect.poll(() => client.ranks()).toEqual([0, 20, 30]);
+      // and a late joiner starts from the newest
+      expect(await openTracking(app.ws, trackingPath(orderId)).waitForRanks(1)).toEqual([30]);
+    });
+  });
+
+  describe('tRPC orders.track over /ws/v1/trpc', () => {
+    const trpcClient = (url: string | (() => string)) => {
+      const wsClient = createWSClient({ url, WebSocket: WebSocket as unknown as typeof globalThis.WebSocket, retryDelayMs: () => 50 });
+      cleanups.push(() => wsClient.close());
+      return createTRPCClient<AppRouter>({ links: [wsLink({ client: wsClient })] });
+    };
+
+    /** Subscribes and records the tracked events. */
+    const track = (client: ReturnType<typeof trpcClient>, orderId: string, lastEventId?: string) => {
+      const received: { id: string; data: TrackingMessage }[] = [];
+      const errors: unknown[] = [];
+      const subscription = client.orders.track.subscribe(
+        { orderId, ...(lastEventId ? { lastEventId } : {}) },
+        { onData: (event) => received.push(event), onError: (error) => errors.push(error) },
+      );
+      cleanups.push(() => subscription.unsubscribe());
+      return { received, errors, subscription, ids: () => received.map((e) => Number(e.id)) };
+    };
+
+    it('receives the whole lifecycle as tracked events', async () => {
+      const app = await startNotifications(topology);
+      const orderId = await app.placeOrder();
+      const events = journeyEvents(orderId);
+      const tracking = track(trpcClient(`${app.ws}/ws/v1/trpc`), orderId);
+      await expect.poll(() => tracking.ids()).toEqual([0]);
+      await app.publish(...events);
+      await expect.poll(() => tracking.ids(), { timeout: 10_000 }).toEqual(JOURNEY_RANKS);
+      for (const { id, data } of tracking.received) {
+        expect(TrackingMessage.parse(data)).toEqual(data);
+        expect(String(trackingRank(data.status, data.deliveryStatus))).toBe(id);
+      }
+      const metrics = await (await fetch(`${app.http}/metrics`)).text();
+      expect(metrics).toMatch(/ws_connections_open\{[^}]*transport="trpc"[^}]*\} 1/);
+      expect(metrics).toMatch(/ws_messages_pushed_total\{[^}]*transport="trpc"[^}]*\} 8/);
+    });
+
+    it('resumes after lastEventId on a new connection: no gap, no duplicate', async () => {
+      const app = await startNotifications(topology);
+      const orderId = await app.placeOrder();
+      const events = journeyEvents(orderId);
+      const url = `${app.ws}/ws/v1/trpc`;
+
+      const first = track(trpcClient(url), orderId);
+      await expect.poll(() => first.ids()).toEqual([0]);
+      await app.publish(...events.slice(0, 4));
+      await expect.poll(() => first.ids()).toEqual([0, 10, 20, 30]);
+      first.subscription.unsubscribe();
+
+      await app.publish(...events.slice(4, 6)); // happens while nobody listens
+      const second = track(trpcClient(url), orderId, first.received.at(-1)!.id);
+      await expect.poll(() => second.ids()).toEqual([31, 32]);
+      await app.publish(...events.slice(6));
+      await expect.poll(() => second.ids()).toEqual([31, 32, 33, 43]);
+      expect([...first.ids(), ...second.ids()]).toEqual(JOURNEY_RANKS);
+    });
+
+    it('fails the subscription with NOT_FOUND for an unknown order', async () => {
+      const app = await startNotifications(topology);
+      const tracking = track(trpcClient(`${app.ws}/ws/v1/trpc`), randomUUID());
+      await expect.poll(() => tracking.errors.length).toBe(1);
+      const error = tracking.errors[0] as TRPCClientError<AppRouter>;
+      expect(error).toBeInstanceOf(TRPCClientError);
+      expect(error.data).toMatchObject({ code: 'NOT_FOUND', appCode: 'NOT_FOUND' });
+      expect(tracking.received).toEqual([]);
+    });
+  });
+});
+
+describe('notifications service limits', () => {
+  it('drops a client that never answers pings, keeps one that does', async () => {
+    const app = await startNotifications('embedded', { WS_PING_INTERVAL_MS: '100', WS_IDLE_TIMEOUT_MS: '400' });
+    const orderId = await app.placeOrder();
+    const silent = openTracking(app.ws, trackingPath(orderId), { autoPong: false });
+    const alive = openTracking(app.ws, trackingPath(orderId));
+    let pings = 0;
+    alive.ws.on('ping', () => pings++);
+    await silent.waitForRanks(1);
+    const closedAt = Date.now();
+    expect((await silent.closed).code).toBe(1006); // terminated: no close handshake with a dead peer
+    expect(Date.now() - closedAt).toBeLessThan(3000);
+    expect(alive.ws.readyState).toBe(WebSocket.OPEN);
+    expect(pings).toBeGreaterThanOrEqual(2);
+    const metrics = await (await fetch(`${app.http}/metrics`)).text();
+    expect(metrics).toMatch(/ws_connections_dropped_total\{[^}]*reason="idle"[^}]*transport="tracking"[^}]*\} 1/);
+  });
+
+  it('refuses connections beyond WS_MAX_CONNECTIONS with 1013, across both transports', async () => {
+    const app = await startNotifications('embedded', { WS_MAX_CONNECTIONS: '2' });
+    const orderId = await app.placeOrder();
+    const first = openTracking(app.ws, trackingPath(orderId));
+    const second = openTracking(app.ws, trackingPath(orderId));
+    await Promise.all([first.waitForRanks(1), second.waitForRanks(1)]);
+    const third = openTracking(app.ws, trackingPath(orderId));
+    expect(await third.closed).toEqual({ code: 1013, reason: 'try again later' });
+    const trpc = new WebSocket(`${app.ws}/ws/v1/trpc`);
+    cleanups.push(() => trpc.terminate());
+    const [code] = (await new Promise((resolve) => trpc.on('close', (...args) => resolve(args)))) as [number];
+    expect(code).toBe(1013);
+    first.ws.close();
+    await first.closed;
+    const again = openTracking(app.ws, trackingPath(orderId));
+    expect(await again.waitForRanks(1)).toEqual([0]);
+  });
+
+  it('closes a client that sends an oversized frame, and keeps serving', async () => {
+    const app = await startNotifications('embedded');
+    const orderId = await app.placeOrder();
+    const client = openTracking(app.ws, trackingPath(orderId));
+    await client.waitForRanks(1);
+    client.ws.send('x'.repeat(4096));
+    expect((await client.closed).code).toBe(1009);
+    expect(await openTracking(app.ws, trackingPath(orderId)).waitForRanks(1)).toEqual([0]);
+  });
+
+  it('on shutdown tells tRPC clients to reconnect, and they resume on another replica without gaps', async () => {
+    const database = tempDatabase();
+    const a = await startNotifications('redis', { DATABASE_URL: database });
+    const b = await startNotifications('redis', { DATABASE_URL: database });
+    const orderId = await a.placeOrder();
+    const events = journeyEvents(orderId);
+    let target = a.ws;
+    const wsClient = createWSClient({ url: () => `${target}/ws/v1/trpc`, WebSocket: WebSocket as unknown as typeof globalThis.WebSocket, retryDelayMs: () => 50 });
+    cleanups.push(() => wsClient.close());
+    const client = createTRPCClient<AppRouter>({ links: [wsLink({ client: wsClient })] });
+    const ids: number[] = [];
+    const subscription = client.orders.track.subscribe({ orderId }, { onData: (event) => ids.push(Number(event.id)) });
+    cleanups.push(() => subscription.unsubscribe());
+    await expect.poll(() => ids).toEqual([0]);
+    await a.publish(...events.slice(0, 3));
+    await expect.poll(() => ids).toEqual([0, 10, 20]);
+
+    target = b.ws;
+    await a.running.stop();
+    await b.publish(...events.slice(3));
+    await expect.poll(() => ids, { timeout: 10_000 }).toEqual(JOURNEY_RANKS);
+  });
+});

@@ -1,0 +1,202 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EVENT_STREAM, type EventEnvelope } from '@pizza/contracts';
+import { startService, type EventBus, type Storage } from '@pizza/infra';
+import { AppError } from '../app-error';
+import { JOURNEY_RANKS, deliverInStorage, journeyEvents, placeTestOrder } from './journey.fixture';
+import { createMemoryStatusCache } from './memory-status-cache';
+import type { StatusCache } from './status-cache';
+import { SlowFollowerError } from './status-listener';
+import { createTrackingHub, type TrackingHub } from './tracking-hub';
+import type { TrackedStatus } from './tracking-service';
+
+interface Harness {
+  hub: TrackingHub;
+  cache: StatusCache;
+  bus: EventBus;
+  storage: Storage;
+  publish(...events: EventEnvelope[]): Promise<void>;
+}
+
+const stops: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (stops.length > 0) await stops.pop()!();
+});
+
+/** A hub inside a real service runtime: in-process bus, SQLite storage, in-memory cache. */
+async function startHub(maxPendingPerFollower?: number): Promise<Harness> {
+  let hub!: TrackingHub;
+  const cache = createMemoryStatusCache();
+  const dir = mkdtempSync(join(tmpdir(), 'tracking-hub-'));
+  const running = await startService({
+    service: 'tracking-hub-test',
+    defaultPort: 0,
+    env: { DATABASE_URL: `sqlite:${join(dir, 'pizza.db')}`, LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: '0' },
+    modules: (rt) => {
+      hub = createTrackingHub({ bus: rt.bus, cache, storage: rt.storage, logger: rt.logger, ...(maxPendingPerFollower ? { maxPendingPerFollower } : {}) });
+      return [{ start: () => hub.start(), close: () => hub.close() }];
+    },
+  });
+  stops.push(running.stop);
+  const { bus, storage } = running.runtime;
+  return {
+    hub,
+    cache,
+    bus,
+    storage,
+    async publish(...events) {
+      for (const event of events) await bus.publish(EVENT_STREAM[event.type], event);
+    },
+  };
+}
+
+/** Pulls one tracked status at a time, failing fast instead of hanging. */
+function follower(iterable: AsyncIterable<TrackedStatus>) {
+  const iterator = iterable[Symbol.asyncIterator]();
+  const next = async (): Promise<TrackedStatus | null> => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('no status within 5 s')), 5000);
+    });
+    try {
+      const result = await Promise.race([iterator.next(), timeout]);
+      return result.done ? null : result.value;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  return {
+    next,
+    async ranks(count: number): Promise<number[]> {
+      const ranks: number[] = [];
+      while (ranks.length < count) ranks.push(Number((await next())!.eventId));
+      return ranks;
+    },
+    stop: () => iterator.return?.(undefined),
+  };
+}
+
+describe('tracking hub', () => {
+  it('refuses malformed and unknown order ids with NOT_FOUND', async () => {
+    const { hub } = await startHub();
+    for (const id of ['nope', '../etc', randomUUID()]) {
+      const error = await follower(hub.follow(id, null)).next().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AppError);
+      expect((error as AppError).code).toBe('NOT_FOUND');
+    }
+  });
+
+  it('sends the current state at once (from storage when nothing is cached), then every change in order', async () => {
+    const { hub, storage, publish } = await startHub();
+    const orderId = await placeTestOrder(storage);
+    const events = journeyEvents(orderId);
+    const f = follower(hub.follow(orderId, null));
+    const first = (await f.next())!;
+    expect(first).toMatchObject({ eventId: '0', live: false, message: { type: 'status', orderId, status: 'created', deliveryStatus: null } });
+    await publish(...events);
+    const rest: TrackedStatus[] = [];
+    for (let i = 1; i < JOURNEY_RANKS.length; i++) rest.push((await f.next())!);
+    expect(rest.map((s) => Number(s.eventId))).toEqual(JOURNEY_RANKS.slice(1));
+    expect(rest.every((s) => s.live)).toBe(true);
+    expect(rest.map((s) => s.message.at)).toEqual(events.slice(1).map((e) => e.occurredAt));
+    await f.stop();
+  });
+
+  it('resumes after lastEventId: what was missed, then live, each once', async () => {
+    const { hub, storage, publish, cache } = await startHub();
+    const orderId = await placeTestOrder(storage);
+    const events = journeyEvents(orderId);
+    await publish(...events.slice(0, 5));
+    await expect.poll(async () => (await cache.read(orderId))?.latest.deliveryStatus).toBe('waiting');
+    const first = follower(hub.follow(orderId, null));
+    expect(await first.ranks(1)).toEqual([31]);
+    await first.stop();
+
+    const resumed = follower(hub.follow(orderId, '10'));
+    expect(await resumed.ranks(3)).toEqual([20, 30, 31]);
+    await publish(...events.slice(5));
+    expect(await resumed.ranks(3)).toEqual([32, 33, 43]);
+    await resumed.stop();
+
+    const abort = new AbortController();
+    const upToDate = follower(hub.follow(orderId, '43', abort.signal));
+    const pending = upToDate.next();
+    await publish(events.at(-1)!); // a duplicate: nothing newer to send
+    const caughtUp = follower(hub.follow(orderId, null));
+    expect(await caughtUp.ranks(1)).toEqual([43]);
+    abort.abort();
+    expect(await pending).toBeNull();
+  });
+
+  it('a delivered order is sent as delivered at once, from the cache and from storage alone', async () => {
+    const { hub, storage, publish, cache } = await startHub();
+    const cachedId = await placeTestOrder(storage);
+    await publish(...journeyEvents(cachedId));
+    await expect.poll(async () => (await cache.read(cachedId))?.latest.status).toBe('delivered');
+    expect((await follower(hub.follow(cachedId, null)).next())?.message).toMatchObject({ status: 'delivered', deliveryStatus: 'delivered' });
+
+    const coldId = await placeTestOrder(storage);
+    await deliverInStorage(storage, coldId);
+    expect(await cache.read(coldId)).toBeNull();
+    const cold = (await follower(hub.follow(coldId, null)).next())!;
+    expect(cold).toMatchObject({ eventId: '43', live: false, message: { orderId: coldId, status: 'delivered', deliveryStatus: 'delivered' } });
+    // the steps were rebuilt from storage (order history + delivery record), so resumption works too
+    expect(await follower(hub.follow(coldId, '10')).ranks(JOURNEY_RANKS.length - 2)).toEqual(JOURNEY_RANKS.slice(2));
+  });
+
+  it('keeps the earlier steps when the first event it sees is not order.created', async () => {
+    const { storage, publish, cache } = await startHub();
+    const orderId = await placeTestOrder(storage);
+    await publish(journeyEvents(orderId)[1]!); // confirmed, with nothing cached yet
+    await expect.poll(async () => (await cache.read(orderId))?.steps.map((s) => s.status)).toEqual(['created', 'confirmed']);
+  });
+
+  it('never hands out an older status after a newer one when events arrive out of order', async () => {
+    const { hub, storage, publish } = await startHub();
+    const orderId = await placeTestOrder(storage);
+    const [created, confirmed, preparing, outForDelivery, waiting, onTheWay] = journeyEvents(orderId);
+    const f = follower(hub.follow(orderId, null));
+    expect(await f.ranks(1)).toEqual([0]);
+    await publish(created!, preparing!, confirmed!, onTheWay!, outForDelivery!, waiting!);
+    expect(await f.ranks(2)).toEqual([20, 32]);
+    const late = follower(hub.follow(orderId, '0'));
+    expect(await late.ranks(2)).toEqual([20, 32]);
+    await f.stop();
+    await late.stop();
+  });
+
+  it('ends a follower that does not keep up instead of buffering without bound', async () => {
+    const { hub, storage, publish } = await startHub(1);
+    const orderId = await placeTestOrder(storage);
+    const events = journeyEvents(orderId);
+    const slow = follower(hub.follow(orderId, null));
+    const fast = follower(hub.follow(orderId, null));
+    expect(await slow.ranks(1)).toEqual([0]);
+    expect(await fast.ranks(1)).toEqual([0]);
+    await publish(events[1]!);
+    expect(await fast.ranks(1)).toEqual([10]);
+    await publish(events[2]!);
+    expect(await fast.ranks(1)).toEqual([20]);
+    await expect(slow.next()).rejects.toBeInstanceOf(SlowFollowerError);
+  });
+
+  it('stops on abort and on close', async () => {
+    const { hub, storage } = await startHub();
+    const orderId = await placeTestOrder(storage);
+    const abort = new AbortController();
+    const aborted = follower(hub.follow(orderId, null, abort.signal));
+    expect(await aborted.ranks(1)).toEqual([0]);
+    const pending = aborted.next();
+    abort.abort();
+    expect(await pending).toBeNull();
+
+    const open = follower(hub.follow(orderId, null));
+    expect(await open.ranks(1)).toEqual([0]);
+    const waiting = open.next();
+    await hub.close();
+    expect(await waiting).toBeNull();
+  });
+});
