@@ -9,6 +9,7 @@ command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 [[ -x /usr/bin/chromium ]] || need+=(chromium)
 command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || need+=(nginx)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+command -v envsubst >/dev/null 2>&1 || need+=(gettext-base)
 if ((${#need[@]})); then
   if [[ $(id -u) -eq 0 ]]; then
     echo "› installing system packages: ${need[*]}"
