@@ -30,10 +30,6 @@ export class Backoff {
     if (this.failures > 0) this.logger.info({ failures: this.failures }, `${this.what} recovered`);
     this.failures = 0;
   }
-
-  get failing(): boolean {
-    return this.failures > 0;
-  }
 }
 
 /** Waits `ms`, or less when `signal` aborts (never rejects). */

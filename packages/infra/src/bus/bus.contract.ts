@@ -41,7 +41,10 @@ export function orderCreated(orderId: string = randomUUID()): EventEnvelope {
 const sorted = (values: readonly string[]) => [...values].sort();
 const wait = { timeout: 10_000, interval: 20 };
 
-export function describeBusContract(name: string, factory: (options: BusFixtureOptions) => Promise<BusFixture>): void {
+export function describeBusContract(
+  name: string,
+  factory: (options: BusFixtureOptions) => Promise<BusFixture>,
+): void {
   describe(`${name}: event bus contract`, () => {
     let open: BusFixture[] = [];
     const setup = async (options: Partial<BusFixtureOptions> = {}) => {
@@ -57,8 +60,16 @@ export function describeBusContract(name: string, factory: (options: BusFixtureO
     it('fans out: every group receives every message, with the envelope intact', async () => {
       const { bus } = await setup();
       const received = { a: [] as EventEnvelope[], b: [] as EventEnvelope[] };
-      const a = bus.consume({ streams: [ORDERS], group: 'group-a', handler: async (m) => void received.a.push(m.envelope) });
-      const b = bus.consume({ streams: [ORDERS], group: 'group-b', handler: async (m) => void received.b.push(m.envelope) });
+      const a = bus.consume({
+        streams: [ORDERS],
+        group: 'group-a',
+        handler: async (m) => void received.a.push(m.envelope),
+      });
+      const b = bus.consume({
+        streams: [ORDERS],
+        group: 'group-b',
+        handler: async (m) => void received.b.push(m.envelope),
+      });
       await Promise.all([a.ready, b.ready]);
 
       const events = Array.from({ length: 5 }, () => orderCreated());
@@ -75,7 +86,10 @@ export function describeBusContract(name: string, factory: (options: BusFixtureO
 
     it('within a group each message is handled once, and every consumer gets work', async () => {
       const { bus } = await setup();
-      const handledBy = new Map<string, string[]>([['one', []], ['two', []]]);
+      const handledBy = new Map<string, string[]>([
+        ['one', []],
+        ['two', []],
+      ]);
       const consumerOf = (consumer: string) =>
         bus.consume({
           streams: [ORDERS],
@@ -104,7 +118,11 @@ export function describeBusContract(name: string, factory: (options: BusFixtureO
     it('acks after the handler succeeded: nothing stays pending', async () => {
       const fixture = await setup();
       const handled: string[] = [];
-      const consumer = fixture.bus.consume({ streams: [ORDERS], group: 'ack-group', handler: async (m) => void handled.push(m.entryId) });
+      const consumer = fixture.bus.consume({
+        streams: [ORDERS],
+        group: 'ack-group',
+        handler: async (m) => void handled.push(m.entryId),
+      });
       await consumer.ready;
       for (let i = 0; i < 3; i++) await fixture.bus.publish(ORDERS, orderCreated());
       await vi.waitFor(() => expect(handled).toHaveLength(3), wait);
@@ -154,7 +172,13 @@ export function describeBusContract(name: string, factory: (options: BusFixtureO
 
       await vi.waitFor(async () => expect(await fixture.deadLetters()).toHaveLength(1), wait);
       const [letter] = await fixture.deadLetters();
-      expect(letter).toMatchObject({ stream: ORDERS, group: 'poison-group', entryId: poisonEntryId, error: 'kaboom', attempts: 3 });
+      expect(letter).toMatchObject({
+        stream: ORDERS,
+        group: 'poison-group',
+        entryId: poisonEntryId,
+        error: 'kaboom',
+        attempts: 3,
+      });
       expect(letter!.envelope).toEqual(poison);
       expect(poisonAttempts).toEqual([1, 2, 3]);
       await vi.waitFor(() => expect(processed).toEqual([next.eventId]), wait);
@@ -168,7 +192,11 @@ export function describeBusContract(name: string, factory: (options: BusFixtureO
     it('sends an entry that is not a valid envelope to dead-letters at once', async () => {
       const fixture = await setup();
       const calls: string[] = [];
-      const consumer = fixture.bus.consume({ streams: [ORDERS], group: 'invalid-group', handler: async (m) => void calls.push(m.envelope.eventId) });
+      const consumer = fixture.bus.consume({
+        streams: [ORDERS],
+        group: 'invalid-group',
+        handler: async (m) => void calls.push(m.envelope.eventId),
+      });
       await consumer.ready;
       const garbage = { type: 'order.created', eventId: 'not-a-uuid' } as unknown as EventEnvelope;
       const entryId = await fixture.bus.publish(ORDERS, garbage);
@@ -177,7 +205,13 @@ export function describeBusContract(name: string, factory: (options: BusFixtureO
 
       await vi.waitFor(async () => expect(await fixture.deadLetters()).toHaveLength(1), wait);
       const [letter] = await fixture.deadLetters();
-      expect(letter).toMatchObject({ stream: ORDERS, group: 'invalid-group', entryId, attempts: 1, envelope: garbage });
+      expect(letter).toMatchObject({
+        stream: ORDERS,
+        group: 'invalid-group',
+        entryId,
+        attempts: 1,
+        envelope: garbage,
+      });
       expect(letter!.error).toMatch(/invalid envelope/);
       await vi.waitFor(() => expect(calls).toEqual([valid.eventId]), wait);
       await vi.waitFor(async () => expect(await fixture.pendingCount(ORDERS, 'invalid-group')).toBe(0), wait);
@@ -211,10 +245,17 @@ export function describeBusContract(name: string, factory: (options: BusFixtureO
       });
       await second.ready;
       await vi.waitFor(
-        () => expect(attempts).toEqual([{ consumer: 'first', attempt: 1 }, { consumer: 'second', attempt: 2 }]),
+        () =>
+          expect(attempts).toEqual([
+            { consumer: 'first', attempt: 1 },
+            { consumer: 'second', attempt: 2 },
+          ]),
         wait,
       );
-      await vi.waitFor(async () => expect(await fixture.pendingCount(ORDERS, 'handover-group')).toBe(0), wait);
+      await vi.waitFor(
+        async () => expect(await fixture.pendingCount(ORDERS, 'handover-group')).toBe(0),
+        wait,
+      );
     });
 
     it('a group created after publishing still receives the earlier messages', async () => {
@@ -222,7 +263,11 @@ export function describeBusContract(name: string, factory: (options: BusFixtureO
       const events = [orderCreated(), orderCreated()];
       for (const event of events) await bus.publish(ORDERS, event);
       const seen: string[] = [];
-      const consumer = bus.consume({ streams: [ORDERS], group: 'late-group', handler: async (m) => void seen.push(m.envelope.eventId) });
+      const consumer = bus.consume({
+        streams: [ORDERS],
+        group: 'late-group',
+        handler: async (m) => void seen.push(m.envelope.eventId),
+      });
       await consumer.ready;
       await vi.waitFor(() => expect(sorted(seen)).toEqual(sorted(events.map((e) => e.eventId))), wait);
     });
@@ -277,11 +322,18 @@ export function describeBusContract(name: string, factory: (options: BusFixtureO
       const fixture = await setup({ gaugeIntervalMs: 50 });
       let release!: () => void;
       const gate = new Promise<void>((resolve) => (release = resolve));
-      const consumer = fixture.bus.consume({ streams: [ORDERS], group: 'gauge-group', concurrency: 1, handler: () => gate });
+      const consumer = fixture.bus.consume({
+        streams: [ORDERS],
+        group: 'gauge-group',
+        concurrency: 1,
+        handler: () => gate,
+      });
       await consumer.ready;
       for (let i = 0; i < 3; i++) await fixture.bus.publish(ORDERS, orderCreated());
       const gauge = async (metric: 'streamPending' | 'streamLag') =>
-        (await fixture.metrics[metric].get()).values.find((v) => v.labels.stream === ORDERS && v.labels.group === 'gauge-group')?.value;
+        (await fixture.metrics[metric].get()).values.find(
+          (v) => v.labels.stream === ORDERS && v.labels.group === 'gauge-group',
+        )?.value;
       await vi.waitFor(async () => {
         expect(await gauge('streamPending')).toBe(1);
         expect(await gauge('streamLag')).toBe(2);
@@ -299,7 +351,10 @@ export function describeBusContract(name: string, factory: (options: BusFixtureO
       await bus.publish(ORDERS, before);
       const received = [[], []] as { stream: string; eventId: string }[][];
       const subscriptions = received.map((list) =>
-        bus.subscribe([ORDERS, DELIVERIES], (m) => void list.push({ stream: m.stream, eventId: m.envelope.eventId })),
+        bus.subscribe(
+          [ORDERS, DELIVERIES],
+          (m) => void list.push({ stream: m.stream, eventId: m.envelope.eventId }),
+        ),
       );
       await Promise.all(subscriptions.map((s) => s.ready));
 

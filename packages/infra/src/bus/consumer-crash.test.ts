@@ -26,7 +26,12 @@ let child: ChildProcess | undefined;
 beforeAll(async () => {
   server = await startRedisServer();
   raw = new Redis(server.url);
-  bus = createRedisBus({ url: server.url, logger: createLogger('crash-test', 'silent'), metrics: createMetrics('crash-test'), claimIdleMs: CLAIM_IDLE_MS });
+  bus = createRedisBus({
+    url: server.url,
+    logger: createLogger('crash-test', 'silent'),
+    metrics: createMetrics('crash-test'),
+    claimIdleMs: CLAIM_IDLE_MS,
+  });
 });
 
 afterAll(async () => {
@@ -67,10 +72,14 @@ it('a consumer killed mid-message leaves it pending; another consumer claims it 
   // One message dies before its effect, the other after its effect but before the ack.
   const beforeEffect = orderCreated();
   const afterEffect = orderCreated();
-  child = spawn(process.execPath, ['--import', 'tsx', fixture, server.url, String(CLAIM_IDLE_MS), afterEffect.orderId], {
-    cwd: packageDir,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  child = spawn(
+    process.execPath,
+    ['--import', 'tsx', fixture, server.url, String(CLAIM_IDLE_MS), afterEffect.orderId],
+    {
+      cwd: packageDir,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const doomed = lines(child);
   await doomed.next(/^READY$/);
   await bus.publish(STREAMS.orders, beforeEffect);
@@ -106,8 +115,12 @@ it('a consumer killed mid-message leaves it pending; another consumer claims it 
   );
   expect(await effectCount(raw, beforeEffect.orderId)).toBe(1);
   expect(await effectCount(raw, afterEffect.orderId)).toBe(1);
-  await vi.waitFor(async () => expect(pendingCountReply(await raw.call('XPENDING', STREAMS.orders, GROUPS.delivery))).toBe(0), {
-    timeout: 5_000,
-  });
+  await vi.waitFor(
+    async () =>
+      expect(pendingCountReply(await raw.call('XPENDING', STREAMS.orders, GROUPS.delivery))).toBe(0),
+    {
+      timeout: 5_000,
+    },
+  );
   await survivor.close();
 }, 60_000);

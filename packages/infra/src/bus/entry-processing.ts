@@ -1,4 +1,11 @@
-import { MAX_DELIVERY_ATTEMPTS, STREAMS, parseEnvelope, type DeadLetter, type EventEnvelope, type StreamName } from '@pizza/contracts';
+import {
+  MAX_DELIVERY_ATTEMPTS,
+  STREAMS,
+  parseEnvelope,
+  type DeadLetter,
+  type EventEnvelope,
+  type StreamName,
+} from '@pizza/contracts';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { errorMessage } from './backoff';
@@ -35,8 +42,8 @@ export interface GroupContext {
   claimIdleMs: number;
 }
 
-/** The label used for broadcast subscriptions, which have no consumer group. */
-export const BROADCAST_GROUP = 'broadcast';
+/** The `group` metric label of broadcast subscriptions, which have no consumer group. */
+const BROADCAST_GROUP = 'broadcast';
 
 /**
  * Delay before a live consumer retries its own failed entry: quick, growing, and always well below
@@ -83,7 +90,10 @@ export async function processEntry(ctx: GroupContext, delivery: Delivery, settle
     }
     ctx.metrics.streamProcessed.inc({ ...labels, status: 'error' });
     const delayMs = retryDelayMs(attempt, ctx.claimIdleMs);
-    log.warn({ err, attempt, retryInMs: delayMs }, 'handler failed; the message stays pending and will be retried');
+    log.warn(
+      { err, attempt, retryInMs: delayMs },
+      'handler failed; the message stays pending and will be retried',
+    );
     settle.retryLater(delayMs);
     return;
   }
@@ -148,7 +158,8 @@ export async function processBroadcast(
   try {
     envelope = parseEnvelope(data ?? '');
   } catch (err) {
-    if (stream !== STREAMS.deadLetters) ctx.logger.warn({ err, stream, entryId }, 'skipping an entry that is not a valid envelope');
+    if (stream !== STREAMS.deadLetters)
+      ctx.logger.warn({ err, stream, entryId }, 'skipping an entry that is not a valid envelope');
     return;
   }
   const stopTimer = ctx.metrics.streamDuration.startTimer(labels);
@@ -157,7 +168,10 @@ export async function processBroadcast(
     ctx.metrics.streamProcessed.inc({ ...labels, status: 'success' });
   } catch (err) {
     ctx.metrics.streamProcessed.inc({ ...labels, status: 'error' });
-    ctx.logger.warn({ err, stream, entryId, eventId: envelope.eventId, orderId: envelope.orderId }, 'subscriber handler failed');
+    ctx.logger.warn(
+      { err, stream, entryId, eventId: envelope.eventId, orderId: envelope.orderId },
+      'subscriber handler failed',
+    );
   } finally {
     stopTimer();
   }

@@ -87,7 +87,8 @@ export function createMemoryBus(options: MemoryBusOptions): MemoryBus {
     logger,
     intervalMs: options.gaugeIntervalMs ?? 5_000,
     groups: function* () {
-      for (const stream of streams.values()) for (const group of stream.groups.values()) yield { stream: group.stream, group: group.name };
+      for (const stream of streams.values())
+        for (const group of stream.groups.values()) yield { stream: group.stream, group: group.name };
     },
     stats: async (stream, group) => groupOf(stream, group).stats(),
   });
@@ -119,7 +120,10 @@ export function createMemoryBus(options: MemoryBusOptions): MemoryBus {
       return consumer;
     },
 
-    subscribe(names: readonly StreamName[], handler: (message: BusMessage) => void | Promise<void>): Subscription {
+    subscribe(
+      names: readonly StreamName[],
+      handler: (message: BusMessage) => void | Promise<void>,
+    ): Subscription {
       assertAccepting();
       const targets = names.map(streamOf);
       const subscription = new MemorySubscription({ handler, logger, metrics }, () => {
@@ -182,7 +186,12 @@ class MemoryConsumer implements Consumer, GroupMember {
 
   start(group: MemoryGroup, pending: PendingEntry): void {
     this.inFlight++;
-    const delivery = { stream: group.stream, entryId: pending.entry.id, data: pending.entry.data, attempt: pending.deliveries };
+    const delivery = {
+      stream: group.stream,
+      entryId: pending.entry.id,
+      data: pending.entry.data,
+      attempt: pending.deliveries,
+    };
     const task = processEntry(this.ctx, delivery, {
       ack: async () => group.ack(pending),
       deadLetter: async (letter) => {
@@ -191,7 +200,9 @@ class MemoryConsumer implements Consumer, GroupMember {
       },
       retryLater: (delayMs) => group.retryLater(pending, delayMs),
     })
-      .catch((err: unknown) => this.ctx.logger.error({ err }, 'unexpected failure while processing a message'))
+      .catch((err: unknown) =>
+        this.ctx.logger.error({ err }, 'unexpected failure while processing a message'),
+      )
       .finally(() => {
         this.inFlight--;
         this.tasks.delete(task);

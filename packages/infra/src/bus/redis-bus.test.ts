@@ -25,7 +25,14 @@ afterAll(async () => {
 describeBusContract('Redis Streams bus', async ({ claimIdleMs, gaugeIntervalMs }) => {
   await raw.flushall();
   const metrics = createMetrics('bus-test');
-  const bus = createRedisBus({ url: server.url, logger: createLogger('bus-test', 'silent'), metrics, claimIdleMs, gaugeIntervalMs, blockMs: 1_000 });
+  const bus = createRedisBus({
+    url: server.url,
+    logger: createLogger('bus-test', 'silent'),
+    metrics,
+    claimIdleMs,
+    gaugeIntervalMs,
+    blockMs: 1_000,
+  });
   return {
     bus,
     metrics,
@@ -44,7 +51,13 @@ describe('Redis Streams bus: Redis specifics', () => {
   });
   const open = async (claimIdleMs: number) => {
     await raw.flushall();
-    bus = createRedisBus({ url: server.url, logger: createLogger('bus-test', 'silent'), metrics: createMetrics('bus-test'), claimIdleMs, blockMs: 1_000 });
+    bus = createRedisBus({
+      url: server.url,
+      logger: createLogger('bus-test', 'silent'),
+      metrics: createMetrics('bus-test'),
+      claimIdleMs,
+      blockMs: 1_000,
+    });
     return bus;
   };
   const deadLetters = async () => {
@@ -58,7 +71,17 @@ describe('Redis Streams bus: Redis specifics', () => {
     const event = orderCreated();
     await bus.publish(STREAMS.orders, event);
     // The previous incarnation of worker-1 read the message and died before acking it.
-    await raw.call('XREADGROUP', 'GROUP', 'resume-group', 'worker-1', 'COUNT', 10, 'STREAMS', STREAMS.orders, '>');
+    await raw.call(
+      'XREADGROUP',
+      'GROUP',
+      'resume-group',
+      'worker-1',
+      'COUNT',
+      10,
+      'STREAMS',
+      STREAMS.orders,
+      '>',
+    );
 
     const seen: { eventId: string; attempt: number }[] = [];
     const consumer = bus.consume({
@@ -68,13 +91,21 @@ describe('Redis Streams bus: Redis specifics', () => {
       handler: async (m) => void seen.push({ eventId: m.envelope.eventId, attempt: m.attempt }),
     });
     await consumer.ready;
-    await vi.waitFor(() => expect(seen).toEqual([{ eventId: event.eventId, attempt: 2 }]), { timeout: 3_000 });
-    await vi.waitFor(async () => expect(pendingCountReply(await raw.call('XPENDING', STREAMS.orders, 'resume-group'))).toBe(0));
+    await vi.waitFor(() => expect(seen).toEqual([{ eventId: event.eventId, attempt: 2 }]), {
+      timeout: 3_000,
+    });
+    await vi.waitFor(async () =>
+      expect(pendingCountReply(await raw.call('XPENDING', STREAMS.orders, 'resume-group'))).toBe(0),
+    );
   });
 
   it('dead-letters raw entries that are not JSON or have no data field, keeping the raw text', async () => {
     const bus = await open(300);
-    const consumer = bus.consume({ streams: [STREAMS.orders], group: 'raw-group', handler: async () => undefined });
+    const consumer = bus.consume({
+      streams: [STREAMS.orders],
+      group: 'raw-group',
+      handler: async () => undefined,
+    });
     await consumer.ready;
     const notJson = await raw.xadd(STREAMS.orders, '*', 'data', 'this is not json');
     const noData = await raw.xadd(STREAMS.orders, '*', 'other', 'field');
@@ -82,7 +113,12 @@ describe('Redis Streams bus: Redis specifics', () => {
     const letters = await deadLetters();
     expect(letters).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ entryId: notJson, envelope: 'this is not json', attempts: 1, group: 'raw-group' }),
+        expect.objectContaining({
+          entryId: notJson,
+          envelope: 'this is not json',
+          attempts: 1,
+          group: 'raw-group',
+        }),
         expect.objectContaining({ entryId: noData, envelope: null, attempts: 1, group: 'raw-group' }),
       ]),
     );

@@ -37,7 +37,8 @@ export function createRedisBus(options: RedisBusOptions): EventBus {
   const { metrics } = options;
   const maxLen = options.maxLen ?? 100_000;
   const claimIdleMs = options.claimIdleMs ?? 30_000;
-  const claimIntervalMs = options.claimIntervalMs ?? Math.max(50, Math.min(Math.floor(claimIdleMs / 2), 10_000));
+  const claimIntervalMs =
+    options.claimIntervalMs ?? Math.max(50, Math.min(Math.floor(claimIdleMs / 2), 10_000));
   const blockMs = options.blockMs ?? 5_000;
 
   const command = connect(options.url, 'command', logger);
@@ -74,7 +75,10 @@ export function createRedisBus(options: RedisBusOptions): EventBus {
       }
     },
     stats: async (stream, group) => {
-      const [pending, groups] = await Promise.all([command.call('XPENDING', stream, group), command.call('XINFO', 'GROUPS', stream)]);
+      const [pending, groups] = await Promise.all([
+        command.call('XPENDING', stream, group),
+        command.call('XINFO', 'GROUPS', stream),
+      ]);
       return { pending: pendingCountReply(pending), lag: groupLagReply(groups, group) };
     },
   });
@@ -100,7 +104,13 @@ export function createRedisBus(options: RedisBusOptions): EventBus {
           blockMs,
           writeDeadLetter,
         },
-        { streams: consume.streams, group: consume.group, consumer: name, handler: consume.handler, concurrency: consume.concurrency ?? 32 },
+        {
+          streams: consume.streams,
+          group: consume.group,
+          consumer: name,
+          handler: consume.handler,
+          concurrency: consume.concurrency ?? 32,
+        },
       );
       consumers.add(consumer);
       const close = consumer.close.bind(consumer);
@@ -113,9 +123,16 @@ export function createRedisBus(options: RedisBusOptions): EventBus {
       };
     },
 
-    subscribe(streams: readonly StreamName[], handler: (message: BusMessage) => void | Promise<void>): Subscription {
+    subscribe(
+      streams: readonly StreamName[],
+      handler: (message: BusMessage) => void | Promise<void>,
+    ): Subscription {
       assertAccepting();
-      const subscription = new RedisSubscription({ reader: connect(options.url, 'reader', logger), logger, metrics, blockMs }, streams, handler);
+      const subscription = new RedisSubscription(
+        { reader: connect(options.url, 'reader', logger), logger, metrics, blockMs },
+        streams,
+        handler,
+      );
       subscriptions.add(subscription);
       return {
         ready: subscription.ready,
@@ -129,7 +146,10 @@ export function createRedisBus(options: RedisBusOptions): EventBus {
     async ping(): Promise<void> {
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`Redis did not answer PING within ${PING_TIMEOUT_MS} ms`)), PING_TIMEOUT_MS);
+        timer = setTimeout(
+          () => reject(new Error(`Redis did not answer PING within ${PING_TIMEOUT_MS} ms`)),
+          PING_TIMEOUT_MS,
+        );
       });
       try {
         await Promise.race([command.ping(), timeout]);

@@ -34,7 +34,13 @@ const COMMAND = 'pizzaClaimOwned';
 /** Lua's unpack() has a small stack; claim in slices. */
 export const CLAIM_SLICE = 200;
 
-type ClaimOwnedCommand = (stream: string, group: string, consumer: string, mode: string, ...ids: string[]) => Promise<unknown>;
+type ClaimOwnedCommand = (
+  stream: string,
+  group: string,
+  consumer: string,
+  mode: string,
+  ...ids: string[]
+) => Promise<unknown>;
 
 /** Registers the script on a connection (ioredis runs it with EVALSHA, falling back to EVAL). */
 export function defineClaimOwned(redis: Redis): void {

@@ -6,7 +6,13 @@ import { Backoff, sleep } from './backoff';
 import { processEntry, type Delivery, type GroupContext, type Settlement } from './entry-processing';
 import type { BusMessage, Consumer } from './event-bus';
 import { CLAIM_SLICE, claimOwned } from './redis-claim-owned';
-import { autoclaimReply, claimedEntriesReply, idsReply, pendingIdsReply, readStreamsReply } from './redis-replies';
+import {
+  autoclaimReply,
+  claimedEntriesReply,
+  idsReply,
+  pendingIdsReply,
+  readStreamsReply,
+} from './redis-replies';
 
 export interface RedisConsumerDeps {
   /** Shared connection for non-blocking commands (XACK, XCLAIM, XAUTOCLAIM, XGROUP, XPENDING). */
@@ -62,7 +68,8 @@ export class RedisGroupConsumer implements Consumer {
   private readonly running = new Map<string, Delivery>();
   private readonly redeliveries = new Map<string, Redelivery>();
   private readonly tasks = new Set<Promise<void>>();
-  private readonly timers: NodeJS.Timeout[] = [];
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private claimTimer: NodeJS.Timeout | undefined;
   private pumpTimer: NodeJS.Timeout | undefined;
   private pumping: Promise<void> | null = null;
   private pumpAgain = false;
@@ -108,7 +115,7 @@ export class RedisGroupConsumer implements Consumer {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.abort.abort();
-      for (const timer of this.timers) clearInterval(timer);
+      clearInterval(this.claimTimer);
       clearTimeout(this.pumpTimer);
       this.wakeReader?.();
       // Interrupts a pending BLOCK; entries already delivered to it stay pending and are re-read later.
@@ -116,6 +123,8 @@ export class RedisGroupConsumer implements Consumer {
       await this.done.catch(() => undefined);
       await this.pumping;
       while (this.tasks.size > 0) await Promise.allSettled([...this.tasks]);
+      // Last: handlers still running during shutdown must keep their entries.
+      clearInterval(this.heartbeatTimer);
     })();
     return this.closing;
   }
@@ -136,9 +145,8 @@ export class RedisGroupConsumer implements Consumer {
     if (this.stopped) return;
     const { claimIntervalMs, claimIdleMs } = this.deps;
     const heartbeatMs = Math.max(20, Math.min(Math.floor(claimIdleMs / 3), 10_000));
-    this.timers.push(setInterval(() => void this.heartbeat(), heartbeatMs));
-    this.timers.push(setInterval(() => void this.claimStale(), claimIntervalMs));
-    for (const timer of this.timers) timer.unref();
+    this.heartbeatTimer = setInterval(() => void this.heartbeat(), heartbeatMs).unref();
+    this.claimTimer = setInterval(() => void this.claimStale(), claimIntervalMs).unref();
     void this.claimStale();
     this.pump();
   }
@@ -163,12 +171,14 @@ export class RedisGroupConsumer implements Consumer {
         const ids = pendingIdsReply(
           await command.call('XPENDING', stream, this.options.group, start, '+', 500, this.options.consumer),
         );
-        for (const entryId of ids) this.redeliveries.set(keyOf(stream, entryId), { stream, entryId, dueAt: 0 });
+        for (const entryId of ids)
+          this.redeliveries.set(keyOf(stream, entryId), { stream, entryId, dueAt: 0 });
         if (ids.length < 500) break;
         start = `(${ids[ids.length - 1]}`;
       }
     }
-    if (this.redeliveries.size > 0) this.log.info({ count: this.redeliveries.size }, 'resuming own pending messages');
+    if (this.redeliveries.size > 0)
+      this.log.info({ count: this.redeliveries.size }, 'resuming own pending messages');
   }
 
   private async readLoop(): Promise<void> {
@@ -186,11 +196,21 @@ export class RedisGroupConsumer implements Consumer {
         // COUNT applies per stream: split the free slots; any excess waits in the queue, never runs over the cap.
         const count = Math.ceil(free / streams.length);
         const reply = await reader.call(
-          'XREADGROUP', 'GROUP', group, consumer, 'COUNT', count, 'BLOCK', blockMs,
-          'STREAMS', ...streams, ...streams.map(() => '>'),
+          'XREADGROUP',
+          'GROUP',
+          group,
+          consumer,
+          'COUNT',
+          count,
+          'BLOCK',
+          blockMs,
+          'STREAMS',
+          ...streams,
+          ...streams.map(() => '>'),
         );
         for (const { stream, entries } of readStreamsReply(reply)) {
-          for (const entry of entries) this.enqueue({ stream: stream as StreamName, entryId: entry.id, data: entry.data, attempt: 1 });
+          for (const entry of entries)
+            this.enqueue({ stream: stream as StreamName, entryId: entry.id, data: entry.data, attempt: 1 });
         }
         backoff.succeed();
         this.dispatch();
@@ -297,12 +317,20 @@ export class RedisGroupConsumer implements Consumer {
         try {
           const ids = slice.map((r) => r.entryId);
           const claimed = claimedEntriesReply(
-            await claimOwned(this.deps.command, stream, this.options.group, this.options.consumer, 'fetch', ids),
+            await claimOwned(
+              this.deps.command,
+              stream,
+              this.options.group,
+              this.options.consumer,
+              'fetch',
+              ids,
+            ),
           );
           this.redeliverBackoff.succeed();
           // Entries not returned now belong to another consumer or were trimmed away.
           for (const r of slice) this.redeliveries.delete(keyOf(stream, r.entryId));
-          for (const entry of claimed) this.enqueue({ stream, entryId: entry.id, data: entry.data, attempt: entry.deliveries });
+          for (const entry of claimed)
+            this.enqueue({ stream, entryId: entry.id, data: entry.data, attempt: entry.deliveries });
         } catch (err) {
           if (isNoGroup(err)) {
             for (const r of slice) this.redeliveries.delete(keyOf(stream, r.entryId)); // the group and its pending list are gone
@@ -318,21 +346,32 @@ export class RedisGroupConsumer implements Consumer {
 
   /** Resets the idle time of every entry this consumer holds (running or queued). */
   private async heartbeat(): Promise<void> {
-    const held = [...this.running.values(), ...this.queued.values()];
+    // Once stopping, queued entries will not run here: let them go idle so another consumer claims them.
+    const held = [...this.running.values(), ...(this.stopped ? [] : this.queued.values())];
     if (held.length === 0) return;
     try {
       for (const [stream, batch] of byStream(held)) {
         for (let i = 0; i < batch.length; i += CLAIM_SLICE) {
           const ids = batch.slice(i, i + CLAIM_SLICE).map((d) => d.entryId);
           const owned = new Set(
-            idsReply(await claimOwned(this.deps.command, stream, this.options.group, this.options.consumer, 'touch', ids)),
+            idsReply(
+              await claimOwned(
+                this.deps.command,
+                stream,
+                this.options.group,
+                this.options.consumer,
+                'touch',
+                ids,
+              ),
+            ),
           );
           for (const entryId of ids) {
             if (owned.has(entryId)) continue;
             const key = keyOf(stream, entryId);
             // Queued entries now owned elsewhere are dropped; a running one finishes (handlers are idempotent).
             if (this.queued.delete(key)) continue;
-            if (this.running.has(key)) this.log.warn({ stream, entryId }, 'a running message was claimed by another consumer');
+            if (this.running.has(key))
+              this.log.warn({ stream, entryId }, 'a running message was claimed by another consumer');
           }
         }
       }
@@ -354,7 +393,15 @@ export class RedisGroupConsumer implements Consumer {
         do {
           const reply = autoclaimReply(
             await command.call(
-              'XAUTOCLAIM', stream, this.options.group, this.options.consumer, claimIdleMs, cursor, 'COUNT', budget, 'JUSTID',
+              'XAUTOCLAIM',
+              stream,
+              this.options.group,
+              this.options.consumer,
+              claimIdleMs,
+              cursor,
+              'COUNT',
+              budget,
+              'JUSTID',
             ),
           );
           for (const entryId of reply.ids) {

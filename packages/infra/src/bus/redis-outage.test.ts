@@ -42,7 +42,11 @@ async function publishWithRetry(event: EventEnvelope): Promise<void> {
 it('consumers and subscribers recover from a Redis restart; ping reports the outage', async () => {
   const consumed = new Set<string>();
   const broadcast = new Set<string>();
-  const consumer = bus.consume({ streams: [STREAMS.orders], group: 'outage-group', handler: async (m) => void consumed.add(m.envelope.eventId) });
+  const consumer = bus.consume({
+    streams: [STREAMS.orders],
+    group: 'outage-group',
+    handler: async (m) => void consumed.add(m.envelope.eventId),
+  });
   const subscription = bus.subscribe([STREAMS.orders], (m) => void broadcast.add(m.envelope.eventId));
   await Promise.all([consumer.ready, subscription.ready]);
   const arrived = (events: EventEnvelope[]) =>

@@ -53,7 +53,10 @@ export class RedisSubscription implements Subscription {
     while (!this.abort.signal.aborted) {
       try {
         this.lastIds = await Promise.all(
-          this.streams.map(async (stream) => newestIdReply(await this.deps.reader.call('XREVRANGE', stream, '+', '-', 'COUNT', 1)) ?? '0-0'),
+          this.streams.map(
+            async (stream) =>
+              newestIdReply(await this.deps.reader.call('XREVRANGE', stream, '+', '-', 'COUNT', 1)) ?? '0-0',
+          ),
         );
         backoff.succeed();
         return;
@@ -70,7 +73,16 @@ export class RedisSubscription implements Subscription {
     while (!this.abort.signal.aborted) {
       let batches;
       try {
-        const reply = await reader.call('XREAD', 'COUNT', 500, 'BLOCK', blockMs, 'STREAMS', ...this.streams, ...this.lastIds);
+        const reply = await reader.call(
+          'XREAD',
+          'COUNT',
+          500,
+          'BLOCK',
+          blockMs,
+          'STREAMS',
+          ...this.streams,
+          ...this.lastIds,
+        );
         batches = readStreamsReply(reply);
         backoff.succeed();
       } catch (err) {

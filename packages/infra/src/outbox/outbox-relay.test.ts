@@ -60,7 +60,10 @@ function memoryBus(): EventBus {
 /** Every envelope the bus delivers on the order service's two streams, in arrival order. */
 async function recordDeliveries(bus: EventBus): Promise<EventEnvelope[]> {
   const seen: EventEnvelope[] = [];
-  const subscription = bus.subscribe([STREAMS.orders, STREAMS.simulateOrder], (m) => void seen.push(m.envelope));
+  const subscription = bus.subscribe(
+    [STREAMS.orders, STREAMS.simulateOrder],
+    (m) => void seen.push(m.envelope),
+  );
   await subscription.ready;
   return seen;
 }
@@ -68,7 +71,7 @@ async function recordDeliveries(bus: EventBus): Promise<EventEnvelope[]> {
 const ids = (events: readonly EventEnvelope[]) => events.map((e) => e.eventId);
 const pendingIds = async () => ids((await storage.pendingOutbox(source, 100)).map((row) => row.envelope));
 
-it('publishes placed orders\' events once, in order, right after a nudge, and marks them sent', async () => {
+it("publishes placed orders' events once, in order, right after a nudge, and marks them sent", async () => {
   const bus = memoryBus();
   const seen = await recordDeliveries(bus);
   const relay = relayOver(bus);

@@ -56,7 +56,9 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       if (rows.length === 0) break;
       // Issued together but in order: Redis executes them in the order they were sent on the one connection.
       // Storage writes each row's stream from EVENT_STREAM, so it is a StreamName.
-      const results = await Promise.allSettled(rows.map((row) => bus.publish(row.stream as StreamName, row.envelope)));
+      const results = await Promise.allSettled(
+        rows.map((row) => bus.publish(row.stream as StreamName, row.envelope)),
+      );
       const sent = rows.filter((_, i) => results[i]!.status === 'fulfilled').map((row) => row.id);
       if (sent.length > 0) await storage.markOutboxSent(sent);
       const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
