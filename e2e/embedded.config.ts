@@ -9,9 +9,8 @@ const dataDir = mkdtempSync(join(tmpdir(), 'pizza-e2e-'));
 
 // Browser tests run against the built all-in-one process with tiny simulator delays.
 export default defineConfig({
-  testDir: '.',
-  testMatch: '*.spec.ts',
-  outputDir: '../test-results',
+  testDir: './embedded',
+  outputDir: '../test-results/embedded',
   timeout: 60_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,

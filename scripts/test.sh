@@ -29,4 +29,4 @@ pnpm exec turbo run lint typecheck --output-logs=errors-only
 echo "› unit and integration tests"
 pnpm exec turbo run test --concurrency=1
 echo "› browser tests (Playwright, Chromium)"
-pnpm exec playwright test -c e2e/playwright.config.ts
+pnpm --filter @pizza/e2e test

@@ -1,11 +1,8 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { notificationsModule, orderServiceModule } from '@pizza/api';
 import { runService } from '@pizza/infra';
 import { deliveryModule, simulatorModule } from '@pizza/workers';
+import { webDistDir } from './web-path';
 import { webStaticModule } from './web-static';
-
-const webDist = join(dirname(createRequire(import.meta.url).resolve('@pizza/web/package.json')), 'dist');
 
 // The embedded topology: every service in this one process, sharing storage, bus and metrics.
 await runService({
@@ -17,6 +14,6 @@ await runService({
     // the in-process bus forgets pending steps on a crash; storage remembers which orders move
     simulatorModule(runtime, { resumeFromStorage: !runtime.config.REDIS_URL }),
     notificationsModule(runtime),
-    webStaticModule(runtime.config.WEB_DIST_DIR ?? webDist),
+    webStaticModule(runtime.config.WEB_DIST_DIR ?? webDistDir),
   ],
 });

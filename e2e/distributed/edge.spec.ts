@@ -1,0 +1,123 @@
+import { expect, test } from '@playwright/test';
+import WebSocket from 'ws';
+import { Order, TrackingMessage } from '@pizza/contracts';
+// @ts-expect-error the docker package's test helpers are TypeScript without a package entry
+import { PROMETHEUS_SYNTHETIC, dashboardMetricNames } from '../../docker/test/dashboards';
+import { stack } from './stack-env';
+
+const customer = { name: 'Edge Tester', phone: '+31 20 555 0101', address: '1 Proxy Street' };
+
+async function placeOrder(simulate = true): Promise<Order> {
+  const res = await fetch(`${stack().edge}/api/v1/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ customer, items: [{ menuItemId: 'margherita', quantity: 1 }], simulate }),
+  });
+  expect(res.status).toBe(201);
+  return Order.parse(await res.json());
+}
+
+/** Follows one order on the plain tracking socket through NGINX until delivered. */
+function trackUntilDelivered(orderId: string): Promise<TrackingMessage[]> {
+  const url = `${stack().edge.replace('http', 'ws')}/ws/v1/order-tracking/${orderId}`;
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    const received: TrackingMessage[] = [];
+    const timer = setTimeout(() => {
+      ws.terminate();
+      reject(new Error(`not delivered in time; got ${JSON.stringify(received)}`));
+    }, 30_000);
+    ws.on('message', (data) => {
+      const message = TrackingMessage.parse(JSON.parse(String(data)));
+      received.push(message);
+      if (message.status === 'delivered') {
+        clearTimeout(timer);
+        ws.close();
+        resolve(received);
+      }
+    });
+    ws.on('error', reject);
+  });
+}
+
+test('every notifications replica behind NGINX delivers the whole journey', async () => {
+  const order = await placeOrder();
+  // NGINX balances sockets across both replicas; six clients land on each of them
+  const journeys = await Promise.all(Array.from({ length: 6 }, () => trackUntilDelivered(order.id)));
+  for (const journey of journeys) {
+    expect(journey.at(-1)).toMatchObject({ status: 'delivered', deliveryStatus: 'delivered' });
+    const statuses = journey.map((m) => m.status);
+    expect([...statuses].sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b))).toEqual(statuses);
+  }
+  for (const replica of stack().notifications) {
+    const metrics = await (await fetch(`http://${replica}/metrics`)).text();
+    expect(metrics, replica).toMatch(/ws_messages_pushed_total\{[^}]*transport="tracking"[^}]*\} [1-9]/);
+  }
+});
+const ORDER = ['created', 'confirmed', 'preparing', 'out_for_delivery', 'delivered'];
+
+test('the order rate limit answers 429 with a JSON body', async () => {
+  const attempts = await Promise.all(
+    Array.from({ length: 40 }, () =>
+      fetch(`${stack().edge}/api/v1/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ customer, items: [{ menuItemId: 'cola', quantity: 1 }], simulate: false }),
+      }),
+    ),
+  );
+  const statuses = attempts.map((r) => r.status);
+  expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
+  expect(statuses.filter((s) => s === 201).length).toBeGreaterThan(0);
+  const limited = attempts.find((r) => r.status === 429)!;
+  expect(await limited.json()).toMatchObject({ code: 'RATE_LIMITED' });
+  // reads are never limited
+  for (let i = 0; i < 30; i++) expect((await fetch(`${stack().edge}/api/v1/menu`)).status).toBe(200);
+});
+
+test('Prometheus is reachable through NGINX for GET only', async () => {
+  const query = `${stack().edge}/prometheus/api/v1/query?query=up`;
+  await expect
+    .poll(async () => {
+      const body = (await (await fetch(query)).json()) as { data?: { result?: unknown[] } };
+      return body.data?.result?.length ?? 0;
+    })
+    .toBeGreaterThanOrEqual(5);
+  const post = await fetch(`${stack().edge}/prometheus/api/v1/query`, { method: 'POST', body: 'query=up', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  expect(post.status).toBe(403);
+  const admin = await fetch(`${stack().edge}/prometheus/api/v1/admin/tsdb/delete_series?match[]=up`, { method: 'POST' });
+  expect(admin.status).toBe(403);
+});
+
+test('every metric a Grafana dashboard queries exists on a live /metrics page', async () => {
+  await placeOrder(); // so the lifecycle and socket metrics have been touched
+  const s = stack();
+  const pages = await Promise.all(
+    [s.orderService, ...s.notifications, s.delivery, s.simulator].map(async (a) => (await fetch(`http://${a}/metrics`)).text()),
+  );
+  const exposed = new Set<string>();
+  for (const page of pages) for (const m of page.matchAll(/^# TYPE (\S+) (\S+)/gm)) {
+    exposed.add(m[1]!);
+    if (m[2] === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) exposed.add(`${m[1]}${suffix}`);
+    if (m[2] === 'counter' && !m[1]!.endsWith('_total')) exposed.add(`${m[1]}_total`);
+  }
+  const byDashboard = dashboardMetricNames() as Record<string, string[]>;
+  const used = [...new Set(Object.values(byDashboard).flat())].filter((name) => !(PROMETHEUS_SYNTHETIC as Set<string>).has(name));
+  expect(used.length).toBeGreaterThan(5);
+  expect(used.filter((name) => !exposed.has(name))).toEqual([]);
+});
+
+test('the app and the API docs load through NGINX with security headers', async ({ page }) => {
+  const response = await page.goto(`${stack().edge}/`);
+  expect(response?.status()).toBe(200);
+  const headers = response!.headers();
+  expect(headers['content-security-policy']).toContain("default-src 'self'");
+  expect(headers['x-content-type-options']).toBe('nosniff');
+  expect(headers['x-frame-options']).toBe('DENY');
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${stack().edge}/api/docs`);
+  await expect(page.getByRole('heading', { name: /Pizza Express API/ })).toBeVisible();
+  await expect(page.getByText('/orders/{id}').first()).toBeVisible();
+  expect(errors).toEqual([]);
+});
