@@ -39,6 +39,7 @@ export default defineConfig({
             { name: 'react', test: /node_modules[\\/](\.pnpm[\\/][^\\/]+[\\/]node_modules[\\/])?(react|react-dom|scheduler)[\\/]/ },
             { name: 'tanstack', test: /node_modules[\\/].*@tanstack[\\/]/ },
             { name: 'trpc', test: /node_modules[\\/].*@trpc[\\/]/ },
+            { name: 'ui-kit', test: /node_modules[\\/].*(tailwind-merge|class-variance-authority|clsx)[\\/]/ },
             // the shared schemas (and zod under them) load with the pages that use them, not with the app shell
             { name: 'contracts', test: /packages[\\/]contracts[\\/]|node_modules[\\/].*[\\/]zod[\\/]/ },
           ],

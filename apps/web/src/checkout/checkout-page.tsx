@@ -29,9 +29,9 @@ import {
 import { usePlaceOrder } from './use-place-order';
 
 const FIELD_PROPS: Record<CustomerField, { label: string; type: string; autoComplete: string; inputMode?: 'tel'; placeholder: string }> = {
-  name: { label: 'Name', type: 'text', autoComplete: 'name', placeholder: 'Ada Lovelace' },
-  phone: { label: 'Phone', type: 'tel', autoComplete: 'tel', inputMode: 'tel', placeholder: '+353 1 234 5678' },
-  address: { label: 'Address', type: 'text', autoComplete: 'street-address', placeholder: '12 Oven Lane, Dublin' },
+  name: { label: 'Name', type: 'text', autoComplete: 'name', placeholder: 'e.g. Ada Lovelace' },
+  phone: { label: 'Phone', type: 'tel', autoComplete: 'tel', inputMode: 'tel', placeholder: 'e.g. +353 1 234 5678' },
+  address: { label: 'Address', type: 'text', autoComplete: 'street-address', placeholder: 'e.g. 12 Oven Lane, Dublin' },
 };
 
 export function CheckoutPage() {
@@ -175,10 +175,16 @@ export function CheckoutPage() {
               {cart.lines.map((line) => {
                 const item = menu.byId.get(line.menuItemId);
                 const price = item?.priceCents ?? line.unitPriceCents;
+                const problem = stockProblems.find((p) => p.menuItemId === line.menuItemId);
                 return (
                   <li key={line.menuItemId} className="flex justify-between gap-3">
                     <span className="min-w-0">
                       <span className="font-semibold tabular-nums">{line.quantity} ×</span> {item?.name ?? line.name}
+                      {problem && (
+                        <span className="block text-xs font-semibold text-destructive">
+                          {problem.kind === 'not_enough' ? `Only ${problem.available} left` : problem.kind === 'sold_out' ? 'Sold out' : 'No longer on the menu'}
+                        </span>
+                      )}
                     </span>
                     <span className="tabular-nums">{formatCents(price * line.quantity)}</span>
                   </li>

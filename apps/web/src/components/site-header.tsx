@@ -16,7 +16,7 @@ export function SiteHeader() {
           <span className="grid size-9 shrink-0 place-items-center rounded-full bg-primary text-primary-foreground shadow-sm" aria-hidden="true">
             <Pizza className="size-5" />
           </span>
-          <span className="truncate text-lg font-display">
+          <span className="text-lg whitespace-nowrap font-display">
             Pizza <span className="text-primary">Express</span>
           </span>
         </Link>
@@ -26,7 +26,8 @@ export function SiteHeader() {
           </Link>
           <Link to="/dev" className={navLink}>
             <Wrench aria-hidden="true" className="size-4" />
-            Dev tools
+            {/* icon-only on phones; the name stays "Dev tools" for everyone */}
+            <span className="sr-only sm:not-sr-only">Dev tools</span>
           </Link>
           <Link to="/cart" className={navLink} data-testid="cart-link">
             <ShoppingBag aria-hidden="true" className="size-4" />

@@ -11,7 +11,7 @@ interface ToastMessage {
 type ShowToast = (message: { title: string; description?: string; variant?: ToastVariant }) => void;
 
 const ToastContext = createContext<ShowToast | null>(null);
-const MAX_VISIBLE = 3;
+const MAX_VISIBLE = 2;
 const DURATION_MS = 4_000;
 let nextId = 1;
 

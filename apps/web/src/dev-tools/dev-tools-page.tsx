@@ -18,7 +18,7 @@ interface ToolLink {
 
 const OBSERVABILITY: ToolLink[] = [
   { label: 'HTTP dashboard', href: '/grafana/d/pizza-http', description: 'Grafana: request rates, latencies and status codes per route.', icon: ChartLine },
-  { label: 'Event pipeline dashboard', href: '/grafana/d/pizza-pipeline', description: 'Grafana: stream throughput, consumer lag, retries and dead letters.', icon: Activity },
+  { label: 'Event pipeline dashboard', href: '/grafana/d/pizza-event-pipeline', description: 'Grafana: stream throughput, consumer lag, retries and dead letters.', icon: Activity },
   { label: 'Application logs dashboard', href: '/grafana/d/pizza-logs', description: 'Grafana + Loki: JSON logs of every service, filterable by order.', icon: ScrollText },
   { label: 'Prometheus', href: '/prometheus/', description: 'Raw metrics and ad-hoc queries (read-only).', icon: Gauge },
 ];
@@ -116,7 +116,7 @@ function HealthCard({ title, subtitle, icon: Icon, tone, statusText, children, t
 }) {
   return (
     <Card role="region" aria-labelledby={`${testId}-title`} data-testid={testId} data-health={tone}>
-      <CardHeader className="flex-row items-start justify-between gap-3">
+      <CardHeader className="flex-row flex-wrap items-start justify-between gap-3">
         <div className="flex min-w-0 items-start gap-3">
           <span className={cn('grid size-10 shrink-0 place-items-center rounded-md', tone === 'ok' ? 'bg-success-soft text-success' : tone === 'error' ? 'bg-destructive-soft text-destructive' : 'bg-muted text-muted-foreground')} aria-hidden="true">
             <Icon className="size-5" />
@@ -195,7 +195,7 @@ function ChecksTable({ checks }: { checks: Record<string, HealthCheck> }) {
               <StatusPill tone={check.status === 'ok' ? 'ok' : 'error'}>{check.status}</StatusPill>
               {check.error && <p className="mt-1 text-xs break-words text-destructive">{check.error}</p>}
             </td>
-            <td className="py-2 text-right align-top tabular-nums">{check.latencyMs !== undefined ? `${Math.round(check.latencyMs)} ms` : '—'}</td>
+            <td className="py-2 text-right align-top tabular-nums">{check.latencyMs !== undefined ? formatLatency(check.latencyMs) : '—'}</td>
           </tr>
         ))}
       </tbody>
@@ -237,4 +237,8 @@ function describeHealth(probe: HealthProbe | undefined): { tone: Tone; text: str
   if (probe.kind === 'unreachable') return { tone: 'error', text: 'Unreachable' };
   if (probe.kind === 'unexpected') return { tone: 'error', text: `HTTP ${probe.httpStatus}` };
   return probe.report.status === 'ok' ? { tone: 'ok', text: 'ok' } : { tone: 'error', text: 'error' };
+}
+
+function formatLatency(ms: number): string {
+  return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;
 }

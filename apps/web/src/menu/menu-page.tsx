@@ -1,5 +1,5 @@
 import { MENU_CATEGORIES, type MenuItem } from '@pizza/contracts';
-import { Bike, Flame, RefreshCw, TriangleAlert } from 'lucide-react';
+import { Flame, RefreshCw, TimerReset, TriangleAlert } from 'lucide-react';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Skeleton } from '@/components/ui/skeleton';
@@ -17,7 +17,7 @@ export function MenuPage() {
       <section aria-labelledby="menu-title" className="relative mb-10 overflow-hidden rounded-2xl bg-gradient-to-br from-[#b3261e] via-[#c2410c] to-[#d97706] px-6 py-8 text-white shadow-card sm:px-10 sm:py-12">
         <div className="relative z-10 max-w-xl">
           <p className="inline-flex items-center gap-1.5 rounded-full bg-white/15 px-3 py-1 text-xs font-semibold tracking-wide uppercase">
-            <Flame aria-hidden="true" className="size-3.5" /> Fresh from the wood-fired oven
+            <Flame aria-hidden="true" className="size-3.5" /> Fresh from the oven
           </p>
           <h1 id="menu-title" className="mt-4 text-4xl font-extrabold tracking-tight font-display sm:text-5xl">
             Our menu
@@ -26,7 +26,7 @@ export function MenuPage() {
             Pick your favourites, and follow your order from our oven to your door — live.
           </p>
           <p className="mt-5 inline-flex items-center gap-2 text-sm font-medium text-white/90">
-            <Bike aria-hidden="true" className="size-4" /> Stock updates every few seconds.
+            <TimerReset aria-hidden="true" className="size-4" /> Live stock — updated every few seconds.
           </p>
         </div>
         <svg aria-hidden="true" viewBox="0 0 200 200" className="absolute -right-16 -bottom-20 size-72 opacity-20 sm:-right-6 sm:size-80">

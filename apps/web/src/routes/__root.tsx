@@ -1,4 +1,5 @@
-import { Outlet, createRootRoute } from '@tanstack/react-router';
+import { Outlet, createRootRoute, useRouterState } from '@tanstack/react-router';
+import { useEffect, useRef } from 'react';
 import { NotFound } from '@/components/not-found';
 import { SiteHeader } from '@/components/site-header';
 
@@ -8,6 +9,7 @@ export const Route = createRootRoute({
 });
 
 function RootLayout() {
+  useFocusMainOnNavigation();
   return (
     <div className="flex min-h-dvh flex-col">
       <a
@@ -28,4 +30,15 @@ function RootLayout() {
       </footer>
     </div>
   );
+}
+
+/** After a client-side navigation, move focus to the new page (as a full page load would) for keyboard and screen-reader users. */
+function useFocusMainOnNavigation() {
+  const pathname = useRouterState({ select: (s) => s.location.pathname });
+  const previous = useRef(pathname);
+  useEffect(() => {
+    if (previous.current === pathname) return;
+    previous.current = pathname;
+    document.getElementById('main')?.focus({ preventScroll: true });
+  }, [pathname]);
 }

@@ -17,8 +17,10 @@ export function OrderTimeline({ steps, detail }: { steps: TimelineStep[]; detail
   return (
     <ol aria-label="Order progress" className="relative" data-testid="order-timeline">
       {steps.map((step, index) => {
-        const Icon = step.state === 'done' ? Check : ICON[step.status];
         const last = index === steps.length - 1;
+        // the journey's end is reached and complete at once: show it filled, like the steps before it
+        const complete = step.state === 'done' || (last && step.state === 'current');
+        const Icon = complete ? Check : ICON[step.status];
         return (
           <li
             key={step.status}
@@ -37,8 +39,9 @@ export function OrderTimeline({ steps, detail }: { steps: TimelineStep[]; detail
               aria-hidden="true"
               className={cn(
                 'relative z-10 grid size-11 shrink-0 place-items-center rounded-full border-2 transition-colors',
-                step.state === 'done' && 'border-primary bg-primary text-primary-foreground',
-                step.state === 'current' && 'border-primary bg-card text-primary ring-4 ring-primary/15',
+                complete && 'border-primary bg-primary text-primary-foreground',
+                step.state === 'current' && 'ring-4 ring-primary/15',
+                step.state === 'current' && !complete && 'border-primary bg-card text-primary',
                 step.state === 'upcoming' && 'border-border bg-muted text-muted-foreground',
               )}
             >

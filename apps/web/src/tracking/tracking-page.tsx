@@ -18,6 +18,8 @@ import { formatDateTime } from './time-format';
 import { buildTimeline, currentState, type TrackingState } from './timeline';
 import { useOrderTracking, type ConnectionState } from './use-order-tracking';
 
+const POLL_WITHOUT_SOCKET_MS = 5_000;
+
 const STATUS_BLURB: Record<OrderStatus, string> = {
   created: 'We have your order and are sending it to the kitchen.',
   confirmed: 'The kitchen accepted your order.',
@@ -30,6 +32,14 @@ export function TrackingPage({ orderId }: { orderId: string }) {
   const order = trpc.orders.byId.useQuery({ id: orderId }, { staleTime: 0, refetchOnWindowFocus: true });
   const notFound = order.error?.data?.code === 'NOT_FOUND';
   const tracking = useOrderTracking(orderId, !notFound);
+  const delivered = order.data?.status === 'delivered';
+  // without live updates, fall back to polling so the page never silently goes stale
+  const { refetch } = order;
+  useEffect(() => {
+    if (notFound || delivered || tracking.connection === 'live') return;
+    const timer = setInterval(() => void refetch(), POLL_WITHOUT_SOCKET_MS);
+    return () => clearInterval(timer);
+  }, [notFound, delivered, tracking.connection, refetch]);
   useDocumentTitle(order.data ? `Order ${ORDER_STATUS_LABELS[currentState(order.data, tracking.live).status]}` : 'Order tracking');
 
   if (notFound) {
@@ -78,7 +88,7 @@ function OrderTracking({ order, live, connection }: { order: Order; live: Return
           </h1>
           <p className="mt-2 text-muted-foreground">{STATUS_BLURB[state.status]}</p>
           {deliveryStatus && (
-            <Badge variant="warning" className="mt-3 text-sm" data-testid="delivery-status">
+            <Badge variant="secondary" className="mt-3 text-sm" data-testid="delivery-status">
               <Bike aria-hidden="true" /> {DELIVERY_STATUS_LABELS[deliveryStatus]}
             </Badge>
           )}

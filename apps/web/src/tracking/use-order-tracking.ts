@@ -9,7 +9,7 @@ export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline'
 
 /** The last tracked event id seen per order, so a revisit resumes where it left off. */
 const lastEventIds = new Map<string, string>();
-const RESUBSCRIBE_AFTER_ERROR_MS = 3_000;
+const RESUBSCRIBE_AFTER_MS = 3_000;
 
 /**
  * Follows `orders.track`. The socket reconnects by itself and resumes after the last event
@@ -30,13 +30,14 @@ export function useOrderTracking(orderId: string, enabled: boolean) {
     },
   });
 
-  // a subscription that ended in an error (e.g. the server restarted mid-handshake) is retried
+  // a subscription that failed or was ended by the server (e.g. a restart) is opened again
   const { status, reset } = subscription;
+  const ended = enabled && (status === 'error' || status === 'idle');
   useEffect(() => {
-    if (status !== 'error') return;
-    const timer = setTimeout(reset, RESUBSCRIBE_AFTER_ERROR_MS);
+    if (!ended) return;
+    const timer = setTimeout(reset, RESUBSCRIBE_AFTER_MS);
     return () => clearTimeout(timer);
-  }, [status, reset]);
+  }, [ended, reset]);
 
   const connection: ConnectionState = !online
     ? 'offline'
@@ -44,7 +45,7 @@ export function useOrderTracking(orderId: string, enabled: boolean) {
       ? 'live'
       : status === 'error'
         ? 'offline'
-        : subscription.error
+        : status === 'idle' || subscription.error
           ? 'reconnecting'
           : 'connecting';
 

@@ -4,7 +4,8 @@ import { useEffect, useRef, type ReactNode } from 'react';
 import { cn } from '@/lib/cn';
 
 const toastVariants = cva(
-  'pointer-events-auto relative flex w-full items-start gap-3 rounded-lg border p-4 pr-11 shadow-lg animate-toast-in',
+  // click-through except the close button: a toast never blocks the page under it
+  'pointer-events-none relative flex w-full items-start gap-3 rounded-lg border p-4 pr-11 shadow-lg animate-toast-in',
   {
     variants: {
       variant: {
@@ -25,7 +26,7 @@ interface ToastProps {
   title: string;
   description?: ReactNode;
   variant?: ToastVariant;
-  /** Auto-dismiss after this long; paused while the pointer or focus is on the toast. */
+  /** Auto-dismiss after this long; paused while focus is on the toast. */
   durationMs: number;
   onDismiss(): void;
 }
@@ -51,8 +52,6 @@ export function Toast({ title, description, variant = 'default', durationMs, onD
   return (
     <li
       className={toastVariants({ variant })}
-      onPointerEnter={pause}
-      onPointerLeave={start}
       onFocus={pause}
       onBlur={start}
       data-testid="toast"
@@ -67,7 +66,7 @@ export function Toast({ title, description, variant = 'default', durationMs, onD
         onClick={onDismiss}
         aria-label="Dismiss notification"
         className={cn(
-          'absolute top-2.5 right-2.5 rounded-md p-1.5 text-muted-foreground hover:bg-muted hover:text-foreground',
+          'pointer-events-auto absolute top-2.5 right-2.5 rounded-md p-1.5 text-muted-foreground hover:bg-muted hover:text-foreground',
           'focus-visible:outline-3 focus-visible:outline-ring',
         )}
       >
