@@ -24,17 +24,20 @@ const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.svg', '.json', '.txt', '
  * GET that is not an API or socket path falls back to index.html (client-side routes).
  */
 export function webStaticModule(distDir: string): ServiceModule {
-  const gzCache = new Map<string, Buffer>();
+  // keyed by path and mtime: a rebuild while the server runs must not serve stale files
+  const gzCache = new Map<string, { mtimeMs: number; body: Buffer }>();
 
   const sendFile = async (req: IncomingMessage, res: ServerResponse, file: string, cache: string) => {
     const ext = extname(file);
     const headers: Record<string, string> = { 'content-type': TYPES[ext] ?? 'application/octet-stream', 'cache-control': cache };
     if (COMPRESSIBLE.has(ext) && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
-      let body = gzCache.get(file);
-      if (!body) {
-        body = gzipSync(await readFile(file));
-        gzCache.set(file, body);
+      const { mtimeMs } = await stat(file);
+      let cached = gzCache.get(file);
+      if (!cached || cached.mtimeMs !== mtimeMs) {
+        cached = { mtimeMs, body: gzipSync(await readFile(file)) };
+        gzCache.set(file, cached);
       }
+      const body = cached.body;
       res.writeHead(200, { ...headers, 'content-encoding': 'gzip', vary: 'accept-encoding', 'content-length': String(body.length) });
       res.end(req.method === 'HEAD' ? undefined : body);
       return;

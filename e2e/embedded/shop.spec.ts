@@ -1,0 +1,134 @@
+import { expect, test, type Page } from '@playwright/test';
+import { drainStock, stockOf } from './shop-api';
+
+const STEPS = ['created', 'confirmed', 'preparing', 'out_for_delivery', 'delivered'] as const;
+
+async function addToCart(page: Page, name: string, times = 1) {
+  for (let i = 0; i < times; i++) await page.getByRole('button', { name: `Add ${name} to cart` }).click();
+}
+
+async function fillCustomer(page: Page) {
+  await page.getByLabel('Name').fill('Ada Lovelace');
+  await page.getByLabel('Phone').fill('+44 20 7946 0000');
+  await page.getByLabel('Address').fill('12 Analytical Row, London');
+}
+
+async function expectDelivered(page: Page) {
+  const timeline = page.getByTestId('order-timeline');
+  await expect(timeline.locator('li[data-status="delivered"]')).toHaveAttribute('data-state', 'current');
+  for (const status of STEPS) await expect(timeline.locator(`li[data-status="${status}"] time`)).toHaveCount(1);
+}
+
+test('order flow: menu → two items → cart → checkout → live tracking to Delivered', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'Our menu' })).toBeVisible();
+  await addToCart(page, 'Margherita', 2);
+  await addToCart(page, 'Cola');
+  const cart = page.getByRole('link', { name: /Cart/ });
+  await expect(cart).toContainText('3');
+  await cart.click();
+  await expect(page.getByTestId('cart-line')).toHaveCount(2);
+  await page.getByRole('button', { name: 'Checkout' }).click();
+  await fillCustomer(page);
+  await page.getByRole('button', { name: 'Place order' }).click();
+
+  await expect(page).toHaveURL(/\/orders\/[0-9a-f-]{36}$/);
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'live');
+  await expectDelivered(page); // pushed live: no reload happened
+  await expect(page.getByTestId('courier')).toBeVisible();
+  await expect(page.getByRole('link', { name: /Cart/ })).not.toContainText('3'); // the cart was cleared
+});
+
+test('validation: an empty or invalid form shows field errors and sends nothing', async ({ page }) => {
+  await page.goto('/');
+  await addToCart(page, 'Pepperoni');
+  await page.goto('/checkout');
+  const sent: string[] = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && r.url().includes('orders.create')) sent.push(r.url());
+  });
+  await page.getByRole('button', { name: 'Place order' }).click();
+  for (const field of ['name', 'phone', 'address']) {
+    await expect(page.locator(`#checkout-${field}-error`)).toBeVisible();
+  }
+  await expect(page.getByLabel('Name')).toHaveAttribute('aria-invalid', 'true');
+  await page.getByLabel('Name').fill('Ada');
+  await page.getByLabel('Phone').fill('call me');
+  await page.getByLabel('Address').fill('x');
+  await page.getByRole('button', { name: 'Place order' }).click();
+  await expect(page.locator('#checkout-phone-error')).toBeVisible();
+  await expect(page.locator('#checkout-address-error')).toBeVisible();
+  await expect(page.locator('#checkout-name-error')).toHaveCount(0);
+  await page.waitForTimeout(300);
+  expect(sent).toEqual([]);
+  await expect(page).toHaveURL(/\/checkout$/);
+});
+
+test('sold out: two customers race for the last Tiramisu; one is tracked, the other told why', async ({ browser, request }) => {
+  await drainStock(request, 'tiramisu', 1);
+  const [a, b] = await Promise.all([browser.newContext(), browser.newContext()]);
+  const pages = await Promise.all([a.newPage(), b.newPage()]);
+  for (const page of pages) {
+    await page.goto('/');
+    await addToCart(page, 'Tiramisu');
+    await page.goto('/checkout');
+    await fillCustomer(page);
+  }
+  await Promise.all(pages.map((page) => page.getByRole('button', { name: 'Place order' }).click()));
+
+  const outcome = async (page: Page) => {
+    const tracked = page.waitForURL(/\/orders\//, { timeout: 15_000 }).then(() => 'tracked' as const);
+    const refused = page.getByTestId('checkout-error').waitFor({ timeout: 15_000 }).then(() => 'refused' as const);
+    return Promise.race([tracked, refused]);
+  };
+  const outcomes = await Promise.all(pages.map(outcome));
+  expect([...outcomes].sort()).toEqual(['refused', 'tracked']);
+  const loser = pages[outcomes.indexOf('refused')]!;
+  await expect(loser.getByTestId('checkout-error')).toContainText('Tiramisu');
+  await expect(loser.getByRole('link', { name: /Cart/ })).toContainText('1'); // the cart is kept
+
+  await loser.goto('/');
+  const card = loser.locator('[data-testid="menu-item"][data-menu-item-id="tiramisu"]');
+  await expect(card).toContainText('Sold out');
+  await expect(loser.getByRole('button', { name: 'Add Tiramisu to cart' })).toBeDisabled();
+  expect(await stockOf(request, 'tiramisu')).toBe(0);
+  await Promise.all([a.close(), b.close()]);
+});
+
+test('a reload mid-way shows the current status at once and carries on', async ({ page }) => {
+  await page.goto('/');
+  await addToCart(page, 'Hawaiian');
+  await page.goto('/checkout');
+  await fillCustomer(page);
+  await page.getByRole('button', { name: 'Place order' }).click();
+  await expect(page).toHaveURL(/\/orders\//);
+  await expect(page.locator('li[data-status="confirmed"] time')).toHaveCount(1);
+  await page.reload();
+  // right after the reload the reached steps are there, before any push
+  await expect(page.locator('li[data-status="created"]')).toHaveAttribute('data-state', /done|current/, { timeout: 3000 });
+  await expect(page.locator('li[data-status="confirmed"] time')).toHaveCount(1, { timeout: 3000 });
+  await expectDelivered(page);
+});
+
+test('a double click on "Place order" creates one order', async ({ page, request }) => {
+  const before = await stockOf(request, 'sparkling-water');
+  await page.goto('/');
+  await addToCart(page, 'Sparkling Water', 3);
+  await page.goto('/checkout');
+  await fillCustomer(page);
+  await page.getByRole('button', { name: 'Place order' }).dblclick();
+  await expect(page).toHaveURL(/\/orders\//);
+  await page.waitForTimeout(500);
+  expect(await stockOf(request, 'sparkling-water')).toBe(before - 3);
+});
+
+test('dev tools show live health and the operator links', async ({ page }) => {
+  await page.goto('/dev');
+  for (const name of ['HTTP dashboard', 'Event pipeline dashboard', 'Application logs dashboard', 'Prometheus', 'API docs', 'OpenAPI document']) {
+    await expect(page.getByRole('link', { name: new RegExp(name) })).toBeVisible();
+  }
+  const health = page.getByTestId('health-order-service');
+  await expect(health.locator('[data-check="storage"]')).toHaveAttribute('data-status', 'ok');
+  await expect(health.locator('[data-check="bus"]')).toHaveAttribute('data-status', 'ok');
+  await expect(page.getByTestId('health-notifications')).toContainText('Connected');
+});
