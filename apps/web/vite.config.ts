@@ -40,8 +40,10 @@ export default defineConfig({
             { name: 'tanstack', test: /node_modules[\\/].*@tanstack[\\/]/ },
             { name: 'trpc', test: /node_modules[\\/].*@trpc[\\/]/ },
             { name: 'ui-kit', test: /node_modules[\\/].*(tailwind-merge|class-variance-authority|clsx)[\\/]/ },
-            // the shared schemas (and zod under them) load with the pages that use them, not with the app shell
-            { name: 'contracts', test: /packages[\\/]contracts[\\/]|node_modules[\\/].*[\\/]zod[\\/]/ },
+            // contracts' zod-free rules (stock levels, limits) are all the menu and cart need ...
+            { name: 'rules', test: /packages[\\/]contracts[\\/]src[\\/]rules\.ts/, priority: 2 },
+            // ... the schemas (and zod under them) load with the pages that use them (checkout, tracking)
+            { name: 'contracts', test: /packages[\\/]contracts[\\/]|node_modules[\\/].*[\\/]zod[\\/]/, priority: 1 },
           ],
         },
       },

@@ -1,3 +1,4 @@
+export * from './rules';
 export * from './menu';
 export * from './lifecycle';
 export * from './order';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { MENU_CATEGORIES } from './rules';
 
-export const MENU_CATEGORIES = ['pizza', 'drinks', 'desserts'] as const;
 export const MenuCategory = z.enum(MENU_CATEGORIES);
 export type MenuCategory = z.infer<typeof MenuCategory>;
 
@@ -19,17 +19,6 @@ export const MenuItem = z.object({
   stock: z.number().int().nonnegative(),
 });
 export type MenuItem = z.infer<typeof MenuItem>;
-
-/** At or below this many units left, an item shows as "low". */
-export const LOW_STOCK_THRESHOLD = 10;
-
-export type StockLevel = 'in_stock' | 'low' | 'sold_out';
-
-export function stockLevel(stock: number): StockLevel {
-  if (stock <= 0) return 'sold_out';
-  if (stock <= LOW_STOCK_THRESHOLD) return 'low';
-  return 'in_stock';
-}
 
 /** The menu every fresh store starts with. */
 export const MENU_SEED: readonly MenuItem[] = [

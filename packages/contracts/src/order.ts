@@ -1,11 +1,8 @@
 import { z } from 'zod';
 import { DeliveryStatus, OrderStatus } from './lifecycle';
 import { MenuItemId } from './menu';
+import { MAX_LINE_QUANTITY, MAX_ORDER_LINES } from './rules';
 
-export const MAX_ORDER_LINES = 20;
-export const MAX_LINE_QUANTITY = 50;
-/** Request bodies above this size are refused with 413. */
-export const MAX_BODY_BYTES = 64 * 1024;
 
 export const Timestamp = z.iso.datetime({ offset: true });
 
