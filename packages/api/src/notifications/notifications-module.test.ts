@@ -17,6 +17,7 @@ import { startService, type RunningService } from '@pizza/infra';
 import { startRedisServer, type RedisServer } from '@pizza/infra/testing';
 import type { AppRouter } from '../router';
 import { JOURNEY_RANKS, deliverInStorage, journeyEvents, placeTestOrder } from './journey.fixture';
+import { openTracking as openTrackingClient, type TrackingClient } from './tracking-client.fixture';
 import { notificationsModule } from './notifications-module';
 
 let redis: RedisServer;
@@ -70,32 +71,35 @@ async function startNotifications(topology: 'embedded' | 'redis', env: Record<st
   };
 }
 
-/** A plain tracking socket that records what it receives and how it closed. */
-function openTracking(base: string, path: string, options?: ClientOptions) {
-  const ws = new WebSocket(`${base}${path}`, options);
-  const received: unknown[] = [];
-  ws.on('message', (data) => received.push(JSON.parse(data.toString())));
-  ws.on('error', () => {}); // the close event carries what the tests need
-  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
-  );
-  cleanups.push(() => ws.terminate());
-  const statuses = () => received.filter((m) => (m as { type?: string }).type === 'status').map((m) => TrackingMessage.parse(m));
-  return {
-    ws,
-    received,
-    closed,
-    statuses,
-    ranks: () => statuses().map((m) => trackingRank(m.status, m.deliveryStatus)),
-    /** Waits until `count` statuses arrived and returns their ranks. */
-    async waitForRanks(count: number) {
-      await expect.poll(() => statuses().length, { timeout: 10_000 }).toBeGreaterThanOrEqual(count);
-      return statuses().map((m) => trackingRank(m.status, m.deliveryStatus));
-    },
-  };
+/** A tracking socket closed after the test. */
+function openTracking(base: string, path: string, options?: ClientOptions): TrackingClient {
+  const client = openTrackingClient(`${base}${path}`, options);
+  cleanups.push(() => client.ws.terminate());
+  return client;
 }
 
 const trackingPath = (orderId: string) => `/ws/v1/order-tracking/${orderId}`;
+
+/** One sample of a Prometheus text exposition, whatever the label order; null when absent. */
+async function metric(base: string, name: string, labels: Record<string, string>): Promise<number | null> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
+  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : null;
+}
+
+/**
+ * Publishes one event at a time and waits until `received` reflects it, as the real lifecycle
+ * paces them (each step causes the next): the Redis subscription hands over a read of several
+ * streams one stream at a time, so a burst spread over two streams may arrive reordered.
+ */
+async function publishPaced(app: Notifications, events: EventEnvelope[], from: number, received: () => number[]) {
+  for (let i = from; i < events.length; i++) {
+    await app.publish(events[i]!);
+    await expect.poll(() => received().includes(JOURNEY_RANKS[i]!), { timeout: 10_000 }).toBe(true);
+  }
+}
 
 describe.each(['embedded', 'redis'] as const)('notifications service (%s topology)', (topology) => {
   describe('WS /ws/v1/order-tracking/{orderId}', () => {
@@ -106,15 +110,14 @@ describe.each(['embedded', 'redis'] as const)('notifications service (%s topolog
       const client = openTracking(app.ws, trackingPath(orderId));
       expect(await client.waitForRanks(1)).toEqual([0]);
       expect(client.received[0]).toEqual({ type: 'status', orderId, status: 'created', deliveryStatus: null, at: expect.any(String) });
-      await app.publish(...events);
+      await publishPaced(app, events, 1, client.ranks);
       expect(await client.waitForRanks(JOURNEY_RANKS.length)).toEqual(JOURNEY_RANKS);
       expect(client.statuses().slice(1).map((m) => m.at)).toEqual(events.slice(1).map((e) => e.occurredAt));
       expect(client.statuses().at(-1)).toEqual({ type: 'status', orderId, status: 'delivered', deliveryStatus: 'delivered', at: events.at(-1)!.occurredAt });
 
-      const metrics = await (await fetch(`${app.http}/metrics`)).text();
-      expect(metrics).toMatch(/ws_connections_open\{[^}]*transport="tracking"[^}]*\} 1/);
-      expect(metrics).toMatch(/ws_messages_pushed_total\{[^}]*transport="tracking"[^}]*\} 8/);
-      expect(metrics).toMatch(/ws_push_latency_seconds_count\{[^}]*transport="tracking"[^}]*\} 7/);
+      expect(await metric(app.http, 'ws_connections_open', { transport: 'tracking' })).toBe(1);
+      expect(await metric(app.http, 'ws_messages_pushed_total', { transport: 'tracking' })).toBe(8);
+      expect(await metric(app.http, 'ws_push_latency_seconds_count', { transport: 'tracking' })).toBe(7); // live pushes only
     });
 
     it('closes with 4404 for an unknown or malformed order id', async () => {
@@ -190,15 +193,14 @@ describe.each(['embedded', 'redis'] as const)('notifications service (%s topolog
       const events = journeyEvents(orderId);
       const tracking = track(trpcClient(`${app.ws}/ws/v1/trpc`), orderId);
       await expect.poll(() => tracking.ids()).toEqual([0]);
-      await app.publish(...events);
-      await expect.poll(() => tracking.ids(), { timeout: 10_000 }).toEqual(JOURNEY_RANKS);
+      await publishPaced(app, events, 1, tracking.ids);
+      expect(tracking.ids()).toEqual(JOURNEY_RANKS);
       for (const { id, data } of tracking.received) {
         expect(TrackingMessage.parse(data)).toEqual(data);
         expect(String(trackingRank(data.status, data.deliveryStatus))).toBe(id);
       }
-      const metrics = await (await fetch(`${app.http}/metrics`)).text();
-      expect(metrics).toMatch(/ws_connections_open\{[^}]*transport="trpc"[^}]*\} 1/);
-      expect(metrics).toMatch(/ws_messages_pushed_total\{[^}]*transport="trpc"[^}]*\} 8/);
+      expect(await metric(app.http, 'ws_connections_open', { transport: 'trpc' })).toBe(1);
+      expect(await metric(app.http, 'ws_messages_pushed_total', { transport: 'trpc' })).toBe(8);
     });
 
     it('resumes after lastEventId on a new connection: no gap, no duplicate', async () => {
@@ -216,8 +218,8 @@ describe.each(['embedded', 'redis'] as const)('notifications service (%s topolog
       await app.publish(...events.slice(4, 6)); // happens while nobody listens
       const second = track(trpcClient(url), orderId, first.received.at(-1)!.id);
       await expect.poll(() => second.ids()).toEqual([31, 32]);
-      await app.publish(...events.slice(6));
-      await expect.poll(() => second.ids()).toEqual([31, 32, 33, 43]);
+      await publishPaced(app, events, 6, second.ids);
+      expect(second.ids()).toEqual([31, 32, 33, 43]);
       expect([...first.ids(), ...second.ids()]).toEqual(JOURNEY_RANKS);
     });
 
@@ -247,8 +249,7 @@ describe('notifications service limits', () => {
     expect(Date.now() - closedAt).toBeLessThan(3000);
     expect(alive.ws.readyState).toBe(WebSocket.OPEN);
     expect(pings).toBeGreaterThanOrEqual(2);
-    const metrics = await (await fetch(`${app.http}/metrics`)).text();
-    expect(metrics).toMatch(/ws_connections_dropped_total\{[^}]*reason="idle"[^}]*transport="tracking"[^}]*\} 1/);
+    expect(await metric(app.http, 'ws_connections_dropped_total', { transport: 'tracking', reason: 'idle' })).toBe(1);
   });
 
   it('refuses connections beyond WS_MAX_CONNECTIONS with 1013, across both transports', async () => {
@@ -261,12 +262,29 @@ describe('notifications service limits', () => {
     expect(await third.closed).toEqual({ code: 1013, reason: 'try again later' });
     const trpc = new WebSocket(`${app.ws}/ws/v1/trpc`);
     cleanups.push(() => trpc.terminate());
-    const [code] = (await new Promise((resolve) => trpc.on('close', (...args) => resolve(args)))) as [number];
-    expect(code).toBe(1013);
+    expect(await new Promise((resolve) => trpc.on('close', (code) => resolve(code)))).toBe(1013);
     first.ws.close();
     await first.closed;
     const again = openTracking(app.ws, trackingPath(orderId));
     expect(await again.waitForRanks(1)).toEqual([0]);
+  });
+
+  it('drops a client that does not read what it is sent (WS_MAX_BUFFERED_BYTES)', async () => {
+    const app = await startNotifications('embedded', { WS_MAX_BUFFERED_BYTES: '1024' });
+    const orderId = await app.placeOrder();
+    const reader = openTracking(app.ws, trackingPath(orderId));
+    const stalled = openTracking(app.ws, trackingPath(orderId));
+    await Promise.all([reader.waitForRanks(1), stalled.waitForRanks(1)]);
+    // stop reading, then ask for pongs until the server's send buffer for this client overflows
+    (stalled.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    const started = Date.now();
+    while ((await metric(app.http, 'ws_connections_dropped_total', { transport: 'tracking', reason: 'slow' })) !== 1) {
+      expect(Date.now() - started).toBeLessThan(20_000);
+      for (let i = 0; i < 10_000; i++) stalled.ws.send('ping');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    reader.ws.send('ping');
+    await expect.poll(() => reader.received).toContainEqual({ type: 'pong' });
   });
 
   it('closes a client that sends an oversized frame, and keeps serving', async () => {
@@ -298,7 +316,7 @@ describe('notifications service limits', () => {
 
     target = b.ws;
     await a.running.stop();
-    await b.publish(...events.slice(3));
-    await expect.poll(() => ids, { timeout: 10_000 }).toEqual(JOURNEY_RANKS);
+    await publishPaced(b, events, 3, () => ids);
+    expect(ids).toEqual(JOURNEY_RANKS);
   });
 });

@@ -66,12 +66,19 @@ export function createTrackingSocket(options: TrackingSocketOptions): SocketEndp
     ws.close(code, reason);
   };
 
+  /** Sends a frame; false (and the client dropped) when it does not read what it is sent. */
+  const send = (ws: WebSocket, text: string): boolean => {
+    if (ws.readyState !== ws.OPEN) return false;
+    ws.send(text);
+    if (ws.bufferedAmount <= options.maxBufferedBytes) return true;
+    drop(ws, CLOSE_TRY_AGAIN, 'client too slow', 'slow');
+    return false;
+  };
+
   const push = async (ws: WebSocket, orderId: string, signal: AbortSignal) => {
     try {
       for await (const { message } of tracking.follow(orderId, null, signal)) {
-        if (ws.readyState !== ws.OPEN) return;
-        ws.send(JSON.stringify(message));
-        if (ws.bufferedAmount > options.maxBufferedBytes) return drop(ws, CLOSE_TRY_AGAIN, 'client too slow', 'slow');
+        if (!send(ws, JSON.stringify(message))) return;
       }
     } catch (err) {
       if (err instanceof AppError && err.code === 'NOT_FOUND') return drop(ws, WS_CLOSE_UNKNOWN_ORDER, 'unknown order', 'unknown_order');
@@ -92,7 +99,7 @@ export function createTrackingSocket(options: TrackingSocketOptions): SocketEndp
     ws.on('pong', heard);
     ws.on('message', (data: RawData, isBinary: boolean) => {
       heard();
-      if (!isBinary && data.toString().trim() === 'ping') ws.send(PONG);
+      if (!isBinary && data.toString().trim() === 'ping') send(ws, PONG);
     });
     const abort = new AbortController();
     ws.once('close', () => {

@@ -90,13 +90,21 @@ export class RedisSubscription implements Subscription {
         await sleep(backoff.fail(err), this.abort.signal);
         continue;
       }
-      for (const { stream, entries } of batches) {
-        const index = this.streams.indexOf(stream as StreamName);
-        for (const entry of entries) {
-          this.lastIds[index] = entry.id;
-          await processBroadcast(ctx, stream as StreamName, entry.id, entry.data);
-        }
+      // one read can return several streams: handle their entries in publish order (ids are server time)
+      const merged = batches
+        .flatMap(({ stream, entries }) => entries.map((entry) => ({ stream: stream as StreamName, ...entry })))
+        .sort((a, b) => compareEntryIds(a.id, b.id));
+      for (const entry of merged) {
+        this.lastIds[this.streams.indexOf(entry.stream)] = entry.id;
+        await processBroadcast(ctx, entry.stream, entry.id, entry.data);
       }
     }
   }
+}
+
+/** Orders Redis entry ids (`<ms>-<seq>`) numerically. */
+export function compareEntryIds(a: string, b: string): number {
+  const [aMs = 0, aSeq = 0] = a.split('-').map(Number);
+  const [bMs = 0, bSeq = 0] = b.split('-').map(Number);
+  return aMs - bMs || aSeq - bSeq;
 }
