@@ -1,7 +1,6 @@
 import { expect, test } from '@playwright/test';
 import WebSocket from 'ws';
 import { Order, TrackingMessage } from '@pizza/contracts';
-// @ts-expect-error the docker package's test helpers are TypeScript without a package entry
 import { PROMETHEUS_SYNTHETIC, dashboardMetricNames } from '../../docker/test/dashboards';
 import { stack } from './stack-env';
 

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, startMongoServer, startRedisServer, waitForPort } from '@pizza/infra/testing';
-// @ts-expect-error plain ESM module without types of its own next to it for this package
 import { renderNginx } from '../../docker/nginx/render.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

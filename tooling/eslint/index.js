@@ -18,7 +18,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/config.ts', '**/*.test.ts', '**/test/**', '**/*.config.ts', '**/scripts/**'],
+    // configuration modules, tests and test tooling read the environment directly
+    files: ['**/config.ts', '**/*.test.ts', '**/*.spec.ts', '**/test/**', '**/testing/**', '**/*.config.ts', '**/scripts/**'],
     rules: { 'no-restricted-properties': 'off' },
   },
 );

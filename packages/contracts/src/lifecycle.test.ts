@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   DELIVERY_STATUSES,
-  ORDER_STATUSES,
   canAdvanceDelivery,
   canAdvanceOrder,
   nextSimulatedDeliveryStatus,
   nextSimulatedOrderStatus,
   trackingRank,
+  type OrderStatus,
 } from './lifecycle';
 
 describe('order lifecycle', () => {
@@ -20,7 +20,7 @@ describe('order lifecycle', () => {
 
   it('the simulator walks created → out_for_delivery, then stops', () => {
     const walked: string[] = [];
-    let s: (typeof ORDER_STATUSES)[number] | null = 'created';
+    let s: OrderStatus | null = 'created';
     while (s) {
       walked.push(s);
       s = nextSimulatedOrderStatus(s);
