@@ -26,7 +26,10 @@ fi
 bash scripts/setup.sh
 echo "› lint and typecheck"
 pnpm exec turbo run lint typecheck --output-logs=errors-only
+
+log="$(mktemp)"
+trap 'node scripts/summarize-tests.mjs "$log"' EXIT
 echo "› unit and integration tests"
-pnpm exec turbo run test --concurrency=1
+pnpm exec turbo run test --concurrency=1 2>&1 | tee -a "$log"
 echo "› browser tests (Playwright, Chromium)"
-pnpm --filter @pizza/e2e test
+pnpm --filter @pizza/e2e e2e 2>&1 | tee -a "$log"
