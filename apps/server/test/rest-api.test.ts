@@ -168,7 +168,13 @@ describe('bad input: 4xx with code and message, nothing changes, never 500', () 
     expect(await stockOf('tiramisu')).toBe(remaining);
   });
 
-  it.each(['not-a-uuid', '00000000-0000-4000-8000-000000000000', "1' OR '1'='1", '%00'])('answers 404 for order id %s', async (id) => {
+  it('finds an order by its id spelled in capitals', async () => {
+    const { body } = await post(validOrder());
+    const order = Order.parse(body);
+    expect((await get(`/api/v1/orders/${order.id.toUpperCase()}`)).status).toBe(200);
+  });
+
+  it.each(['not-a-uuid', '00000000-0000-4000-8000-000000000000', "1' OR '1'='1", '%00', 'x'.repeat(300)])('answers 404 for order id %s', async (id) => {
     const res = await get(`/api/v1/orders/${encodeURIComponent(id)}`);
     expect(res.status).toBe(404);
     expect(ErrorBody.parse(res.body).code).toBe('NOT_FOUND');
@@ -253,6 +259,8 @@ describe('OpenAPI and docs', () => {
       expect(JSON.stringify(op!.responses)).toContain('schema');
     }
     expect(doc.paths['/orders']!.post!.requestBody!.content['application/json']!.schema).toBeDefined();
+    expect(Object.keys(doc.paths['/orders']!.post!.responses)).toEqual(expect.arrayContaining(['201', '400', '409', '413', '415']));
+    expect(doc.paths['/orders']!.post!.responses['200']).toBeUndefined();
     expect(JSON.stringify(doc.paths['/orders']!.post)).toContain('idempotency-key');
     expect(doc.paths['/menu/{id}']!.get!.parameters).toHaveLength(1);
   });
@@ -286,5 +294,6 @@ describe('health and metrics', () => {
     expect(text).not.toMatch(/route="\/metrics"/);
     expect(text).toMatch(/orders_created_total\{[^}]*\} [1-9]/);
     expect(text).toMatch(/orders_rejected_total\{[^}]*reason="insufficient_stock"/);
+    expect(text).toMatch(/orders_rejected_total\{[^}]*reason="validation"[^}]*\} [1-9]/);
   });
 });

@@ -8,13 +8,27 @@ export const Timestamp = z.iso.datetime({ offset: true });
 
 export const OrderId = z.uuid();
 
+// control characters and bidirectional overrides would corrupt labels and logs
+const PRINTABLE = /^[^\p{Cc}\u202A-\u202E\u2066-\u2069]*$/u;
+const printable = (field: string) => [PRINTABLE, `${field} must not contain control characters`] as const;
+
 export const Customer = z.strictObject({
-  name: z.string().trim().min(1, 'Name is required').max(100, 'Name is at most 100 characters'),
+  name: z
+    .string()
+    .trim()
+    .min(1, 'Name is required')
+    .max(100, 'Name is at most 100 characters')
+    .regex(...printable('Name')),
   phone: z
     .string()
     .trim()
     .regex(/^\+?[0-9][0-9 ()-]{5,23}$/, 'Phone must be 6–24 digits, spaces, dashes or brackets, optionally starting with +'),
-  address: z.string().trim().min(5, 'Address must be at least 5 characters').max(300, 'Address is at most 300 characters'),
+  address: z
+    .string()
+    .trim()
+    .min(5, 'Address must be at least 5 characters')
+    .max(300, 'Address is at most 300 characters')
+    .regex(...printable('Address')),
 });
 export type Customer = z.infer<typeof Customer>;
 

@@ -6,6 +6,9 @@ export interface DelayRange {
   max: number;
 }
 
+/** Timers cannot wait longer than 2^31-1 ms; a simulated step of more than a day is a typo. */
+const MAX_DELAY_MS = 86_400_000;
+
 const delayRange = z
   .string()
   .trim()
@@ -19,6 +22,10 @@ const delayRange = z
     const max = m[2] === undefined ? min : Number(m[2]);
     if (max < min) {
       ctx.addIssue({ code: 'custom', message: `max (${max}) is below min (${min})` });
+      return z.NEVER;
+    }
+    if (max > MAX_DELAY_MS) {
+      ctx.addIssue({ code: 'custom', message: `at most ${MAX_DELAY_MS} ms (24 h), got ${max}` });
       return z.NEVER;
     }
     return { min, max };
@@ -52,6 +59,9 @@ const ConfigSchema = z.object({
   STREAM_CONCURRENCY: int(1, 10_000).default(64),
   /** The built web app the all-in-one process serves (defaults to apps/web/dist). */
   WEB_DIST_DIR: z.string().optional(),
+}).refine((c) => c.WS_IDLE_TIMEOUT_MS > c.WS_PING_INTERVAL_MS, {
+  message: 'WS_IDLE_TIMEOUT_MS must be longer than WS_PING_INTERVAL_MS (a client gets a ping before it is dropped)',
+  path: ['WS_IDLE_TIMEOUT_MS'],
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -21,7 +21,9 @@ export function consumeOrderLifecycle(runtime: ServiceRuntime, afterCommit: () =
       if (result.kind === 'applied') {
         if (result.events.length > 0) afterCommit();
         for (const event of result.events) {
-          if (event.type === 'order.status_updated') metrics.orderTransitions.inc({ status: event.payload.status });
+          if (event.type !== 'order.status_updated') continue;
+          metrics.orderTransitions.inc({ status: event.payload.status });
+          logger.info({ orderId: envelope.orderId, eventId: envelope.eventId, status: event.payload.status, cause: envelope.type }, 'order status changed');
         }
         return;
       }

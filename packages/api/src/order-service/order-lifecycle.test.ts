@@ -56,6 +56,12 @@ describe('decideOrderEvent', () => {
     expect(decideOrderEvent(baseOrder(current), simulated(incoming), ctx)).toBeNull();
   });
 
+  it('never delivers an order from a simulated status: only its delivery can', () => {
+    expect(decideOrderEvent(baseOrder('confirmed'), simulated('delivered'), ctx)).toBeNull();
+    expect(decideOrderEvent(baseOrder('out_for_delivery'), simulated('delivered'), ctx)).toBeNull();
+    expect(decideOrderEvent(baseOrder('confirmed'), simulated('created'), ctx)).toBeNull();
+  });
+
   it('keeps the delivery in sync and delivers the order when its delivery is delivered', () => {
     const out = baseOrder('out_for_delivery');
     const created = decideOrderEvent(out, makeEvent('delivery.created', { eventId: randomUUID(), orderId, source: 'delivery-service', payload: { delivery: delivery('waiting'), simulate: true } }), ctx)!;

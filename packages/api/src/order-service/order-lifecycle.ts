@@ -18,6 +18,8 @@ export interface DecideContext {
 
 type Decision = { next: Order; events: EventEnvelope[] } | null;
 
+const SIMULATED_ORDER_STATUSES = new Set<OrderStatus>(['confirmed', 'preparing', 'out_for_delivery']);
+
 /**
  * How the order service applies a lifecycle event to an order (pure). Returns null for stale,
  * duplicate or irrelevant events: a status never moves backwards.
@@ -25,6 +27,8 @@ type Decision = { next: Order; events: EventEnvelope[] } | null;
 export function decideOrderEvent(order: Order, event: EventEnvelope, ctx: DecideContext): Decision {
   switch (event.type) {
     case 'order.status_simulated':
+      // the kitchen's part ends at out_for_delivery: only a delivered delivery delivers an order
+      if (!SIMULATED_ORDER_STATUSES.has(event.payload.status)) return null;
       return advance(order, event.payload.status, order.delivery, ctx);
     case 'delivery.created':
     case 'delivery.status_updated': {

@@ -27,6 +27,10 @@ export function createOrderService(deps: OrderServiceDeps) {
       if (!item) throw new AppError('NOT_FOUND', `Menu item "${id}" does not exist`);
       return item;
     },
+    /** Counts an order refused before it reached storage (validation, size). */
+    recordRejection(reason: 'validation' | 'too_large'): void {
+      deps.metrics.ordersRejected.inc({ reason });
+    },
     async placeOrder(command: CreateOrderCommand, idempotencyKey?: string) {
       const result = await placeOrder(
         {
@@ -43,7 +47,8 @@ export function createOrderService(deps: OrderServiceDeps) {
       return result;
     },
     async getOrder(id: string): Promise<Order> {
-      const order = isOrderId(id) ? await deps.storage.getOrder(id) : null;
+      // ids are stored lowercase; an uppercase spelling of a UUID names the same order
+      const order = isOrderId(id) ? await deps.storage.getOrder(id.toLowerCase()) : null;
       if (!order) throw new AppError('NOT_FOUND', `Order "${id}" does not exist`);
       return order;
     },

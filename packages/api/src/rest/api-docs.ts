@@ -36,6 +36,7 @@ const INIT = `window.ui = SwaggerUIBundle({
   url: '/api/v1/openapi.json',
   dom_id: '#swagger-ui',
   deepLinking: true,
+  validatorUrl: null, // no badge from an outside validator: the docs make no outside requests
   presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
   layout: 'StandaloneLayout',
 });

@@ -9,7 +9,7 @@ const healthResponses = {
 
 /** The OpenAPI 3 document of the REST API, generated from the tRPC router (plus health). */
 export function buildOpenApiDocument() {
-  return generateOpenApiDocument(appRouter, {
+  const doc = generateOpenApiDocument(appRouter, {
     title: 'Pizza Express API',
     description: 'Order pizza and track it live. Every error body has `code` and `message`.',
     version: '1.0.0',
@@ -25,4 +25,15 @@ export function buildOpenApiDocument() {
       },
     },
   });
+  // trpc-to-openapi documents every success as 200; creating an order answers 201
+  const create = doc.paths?.['/orders']?.post;
+  if (create?.responses?.['200']) {
+    const { '200': created, ...others } = create.responses;
+    create.responses = {
+      '201': created,
+      ...others,
+      '415': { description: 'The body is not `application/json`', content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } } },
+    };
+  }
+  return doc;
 }

@@ -15,7 +15,7 @@ export const menuRouter = {
     .meta({
       openapi: { method: 'GET', path: '/menu/{id}', tags: ['menu'], summary: 'One menu item', protect: false, errorResponses: { 404: 'No such item' } },
     })
-    .input(z.object({ id: z.string().max(200) }))
+    .input(z.object({ id: z.string() }))
     .output(MenuItem)
     .query(({ ctx, input }) => withOrders(ctx).getMenuItem(input.id)),
 } satisfies TRPCRouterRecord;

@@ -11,9 +11,12 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
  * trpc-to-openapi coerces primitives in the input schema it is given ("2" → 2, "false" → true).
  * This check runs first, on the pristine shared schema, so bad types are refused everywhere.
  */
-const strictCreateOrderInput = publicProcedure.use(async ({ getRawInput, next }) => {
+const strictCreateOrderInput = publicProcedure.use(async ({ ctx, getRawInput, next }) => {
   const parsed = CreateOrderInput.safeParse(await getRawInput());
-  if (!parsed.success) throw new TRPCError({ code: 'BAD_REQUEST', message: 'Invalid order', cause: parsed.error });
+  if (!parsed.success) {
+    ctx.orders?.recordRejection('validation');
+    throw new TRPCError({ code: 'BAD_REQUEST', message: 'Invalid order', cause: parsed.error });
+  }
   return next();
 });
 
@@ -42,9 +45,11 @@ export const ordersRouter = {
     .mutation(async ({ ctx, input }) => {
       const key = ctx.idempotencyKey;
       if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+        ctx.orders?.recordRejection('validation');
         throw new AppError('VALIDATION_ERROR', 'Idempotency-Key must be 1–255 visible ASCII characters');
       }
-      const { order } = await withOrders(ctx).placeOrder(input, key);
+      const { order, replayed } = await withOrders(ctx).placeOrder(input, key);
+      ctx.log.info({ orderId: order.id, replayed, totalCents: order.totalCents, simulate: order.simulate }, replayed ? 'order replayed (Idempotency-Key)' : 'order placed');
       return order;
     }),
 
@@ -52,7 +57,7 @@ export const ordersRouter = {
     .meta({
       openapi: { method: 'GET', path: '/orders/{id}', tags: ['orders'], summary: 'One order with its history and delivery', protect: false, errorResponses: { 404: 'No such order' } },
     })
-    .input(z.object({ id: z.string().max(200) }))
+    .input(z.object({ id: z.string() }))
     .output(Order)
     .query(({ ctx, input }) => withOrders(ctx).getOrder(input.id)),
 

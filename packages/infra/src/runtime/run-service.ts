@@ -124,8 +124,9 @@ export async function runService(options: RunServiceOptions): Promise<void> {
   try {
     running = await startService(options);
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof StartupError) {
-      process.stderr.write(`${options.service}: ${error.message}\n`);
+    const message = startupFailure(error);
+    if (message) {
+      process.stderr.write(`${options.service}: ${message}\n`);
       process.exit(1);
     }
     throw error;
@@ -141,6 +142,16 @@ export async function runService(options: RunServiceOptions): Promise<void> {
 
 export class StartupError extends Error {
   override name = 'StartupError';
+}
+
+/** A one-line explanation for the failures a person can fix, or null for a real crash. */
+function startupFailure(error: unknown): string | null {
+  if (error instanceof ConfigError || error instanceof StartupError) return error.message;
+  const { code, port, hostname, address } = error as { code?: string; port?: number; hostname?: string; address?: string };
+  if (code === 'EADDRINUSE') return `port ${port} is already in use: stop what runs there or set PORT to another port.`;
+  if (code === 'EACCES') return `not allowed to listen on port ${port}: choose a port above 1023 (PORT).`;
+  if (code === 'ENOTFOUND' || code === 'EADDRNOTAVAIL') return `cannot listen on ${hostname ?? address} (HOST): not an address of this machine.`;
+  return null;
 }
 
 async function assertRedisReachable(bus: EventBus, url: string): Promise<void> {
