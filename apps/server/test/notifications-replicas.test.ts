@@ -9,6 +9,7 @@ import { startRedisServer, type RedisServer } from '@pizza/infra/testing';
 import { startProcess, tempDatabaseUrl, type AppProcess } from './app-process';
 // the same fixtures the notifications service's own tests use
 import { JOURNEY_RANKS, deliverInStorage, journeyEvents, placeTestOrder } from '../../../packages/api/src/notifications/journey.fixture';
+import { rankOf } from '../../../packages/api/src/notifications/status-projection';
 import { openTracking, type TrackingClient } from '../../../packages/api/src/notifications/tracking-client.fixture';
 
 const NOTIFICATIONS = 'packages/api/src/notifications/main.ts';
@@ -52,7 +53,7 @@ function trpcTrack(replica: AppProcess, orderId: string): number[] {
   const ids: number[] = [];
   const subscription = createTRPCClient<AppRouter>({ links: [wsLink({ client: wsClient })] }).orders.track.subscribe(
     { orderId },
-    { onData: (event) => ids.push(Number(event.id)) },
+    { onData: (event) => ids.push(rankOf(event.data)) },
   );
   cleanups.push(() => wsClient.close(), () => subscription.unsubscribe());
   return ids;

@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { WebSocket, type ClientOptions } from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
-import { WS_CLOSE_UNKNOWN_ORDER, type Order } from '@pizza/contracts';
+import { WS_CLOSE_UNKNOWN_ORDER, type Order, type TrackingMessage } from '@pizza/contracts';
 import type { AppRouter } from '@pizza/api';
 import { startProcess, tempDatabaseUrl, type AppProcess } from './app-process';
 // the same fixtures the notifications service's own tests use
 import { JOURNEY_RANKS } from '../../../packages/api/src/notifications/journey.fixture';
+import { rankOf } from '../../../packages/api/src/notifications/status-projection';
 import { openTracking, type TrackingClient } from '../../../packages/api/src/notifications/tracking-client.fixture';
 
 // The first step waits long enough for a client to connect before anything happens; the rest run fast.
@@ -60,7 +61,7 @@ describe('live tracking in the all-in-one process', () => {
     const order = await placeOrder(app);
     const socket = track(app, order.id);
     const ids: number[] = [];
-    const subscription = trpc(app).orders.track.subscribe({ orderId: order.id }, { onData: (event) => ids.push(Number(event.id)) });
+    const subscription = trpc(app).orders.track.subscribe({ orderId: order.id }, { onData: (event) => ids.push(rankOf(event.data)) });
     cleanups.push(() => subscription.unsubscribe());
 
     expect(await socket.waitForRanks(JOURNEY_RANKS.length, 20_000)).toEqual(JOURNEY_RANKS);
@@ -74,7 +75,7 @@ describe('live tracking in the all-in-one process', () => {
 
   it('tRPC resumes after a disconnect with lastEventId: every step once, none missing', async () => {
     const order = await placeOrder(app);
-    const first: { id: string }[] = [];
+    const first: { id: string; data: TrackingMessage }[] = [];
     const client = trpc(app);
     const subscription = client.orders.track.subscribe({ orderId: order.id }, { onData: (event) => first.push(event) });
     await expect.poll(() => first.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
@@ -84,10 +85,10 @@ describe('live tracking in the all-in-one process', () => {
     const second: number[] = [];
     const resumed = trpc(app).orders.track.subscribe(
       { orderId: order.id, lastEventId: first.at(-1)!.id },
-      { onData: (event) => second.push(Number(event.id)) },
+      { onData: (event) => second.push(rankOf(event.data)) },
     );
     cleanups.push(() => resumed.unsubscribe());
-    await expect.poll(() => [...first.map((e) => Number(e.id)), ...second], { timeout: 5_000 }).toEqual(JOURNEY_RANKS);
+    await expect.poll(() => [...first.map((e) => rankOf(e.data)), ...second], { timeout: 5_000 }).toEqual(JOURNEY_RANKS);
   });
 
   it('a client that connects after delivery gets delivered at once, also after a restart (storage fallback)', async () => {

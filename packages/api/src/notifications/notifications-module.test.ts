@@ -19,6 +19,7 @@ import type { AppRouter } from '../router';
 import { JOURNEY_RANKS, deliverInStorage, journeyEvents, placeTestOrder } from './journey.fixture';
 import { openTracking as openTrackingClient, type TrackingClient } from './tracking-client.fixture';
 import { notificationsModule } from './notifications-module';
+import { rankOf, trackedEventId } from './status-projection';
 
 let redis: RedisServer;
 beforeAll(async () => {
@@ -184,7 +185,13 @@ describe.each(['embedded', 'redis'] as const)('notifications service (%s topolog
         { onData: (event) => received.push(event), onError: (error) => errors.push(error) },
       );
       cleanups.push(() => subscription.unsubscribe());
-      return { received, errors, subscription, ids: () => received.map((e) => Number(e.id)) };
+      // ids name steps; the ranks say which, and every id must be the one for its step
+      const ids = () =>
+        received.map((e) => {
+          expect(e.id).toBe(trackedEventId(orderId, rankOf(e.data)));
+          return rankOf(e.data);
+        });
+      return { received, errors, subscription, ids };
     };
 
     it('receives the whole lifecycle as tracked events', async () => {
@@ -197,7 +204,7 @@ describe.each(['embedded', 'redis'] as const)('notifications service (%s topolog
       expect(tracking.ids()).toEqual(JOURNEY_RANKS);
       for (const { id, data } of tracking.received) {
         expect(TrackingMessage.parse(data)).toEqual(data);
-        expect(String(trackingRank(data.status, data.deliveryStatus))).toBe(id);
+        expect(id).toBe(trackedEventId(orderId, trackingRank(data.status, data.deliveryStatus)));
       }
       expect(await metric(app.http, 'ws_connections_open', { transport: 'trpc' })).toBe(1);
       expect(await metric(app.http, 'ws_messages_pushed_total', { transport: 'trpc' })).toBe(8);
@@ -308,7 +315,7 @@ describe('notifications service limits', () => {
     cleanups.push(() => wsClient.close());
     const client = createTRPCClient<AppRouter>({ links: [wsLink({ client: wsClient })] });
     const ids: number[] = [];
-    const subscription = client.orders.track.subscribe({ orderId }, { onData: (event) => ids.push(Number(event.id)) });
+    const subscription = client.orders.track.subscribe({ orderId }, { onData: (event) => ids.push(rankOf(event.data)) });
     cleanups.push(() => subscription.unsubscribe());
     await expect.poll(() => ids).toEqual([0]);
     await a.publish(...events.slice(0, 3));

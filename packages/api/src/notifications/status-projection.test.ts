@@ -73,12 +73,16 @@ describe('projectEvent', () => {
 });
 
 describe('event ids', () => {
-  it('are the rank, and only ranks are accepted back', () => {
-    const [created, confirmed] = fold(journeyEvents(orderId));
-    expect(eventIdOf(created!)).toBe('0');
-    expect(eventIdOf(confirmed!)).toBe('10');
-    expect(rankOfEventId('31')).toBe(31);
-    for (const bad of [null, undefined, '', 'abc', '-1', '1e3', '9999', ' 10']) expect(rankOfEventId(bad)).toBeNull();
+  it('are UUIDs naming one step of one order, and name it back', () => {
+    const steps = fold(journeyEvents(orderId));
+    const ids = steps.map(eventIdOf);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(new Set(ids).size).toBe(steps.length);
+    expect(ids.map((id) => rankOfEventId(orderId, id))).toEqual(steps.map(rankOf));
+    expect(eventIdOf(steps[0]!)).toBe(eventIdOf({ ...steps[0]! })); // stable
+    const other = randomUUID();
+    expect(rankOfEventId(other, ids[1])).toBeNull(); // another order's step is not ours
+    for (const bad of [null, undefined, '', 'abc', '10', randomUUID()]) expect(rankOfEventId(orderId, bad)).toBeNull();
   });
 });
 

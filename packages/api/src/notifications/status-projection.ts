@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
 import {
+  DELIVERY_STATUSES,
+  ORDER_STATUSES,
   canAdvanceDelivery,
   canAdvanceOrder,
   trackingRank,
@@ -18,13 +21,25 @@ import {
 export const rankOf = (message: Pick<TrackingMessage, 'status' | 'deliveryStatus'>): number =>
   trackingRank(message.status, message.deliveryStatus);
 
-/** The tracked event id of a message (what a client sends back as `lastEventId`). */
-export const eventIdOf = (message: TrackingMessage): string => String(rankOf(message));
+/**
+ * The tracked event id of a step (what a client sends back as `lastEventId`): a UUID derived
+ * from the order and the step, so every replica, and a restarted one, names a step the same way.
+ */
+export function trackedEventId(orderId: string, rank: number): string {
+  const hex = createHash('sha256').update(`tracking:${orderId}:${rank}`).digest('hex');
+  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
 
-/** A `lastEventId` as a rank; anything that is not one of ours counts as absent. */
-export function rankOfEventId(lastEventId: string | null | undefined): number | null {
-  if (lastEventId == null || !/^\d{1,3}$/.test(lastEventId)) return null;
-  return Number(lastEventId);
+export const eventIdOf = (message: TrackingMessage): string => trackedEventId(message.orderId, rankOf(message));
+
+/** Every rank a step of the journey can have. */
+const ALL_RANKS = ORDER_STATUSES.flatMap((status) => [null, ...DELIVERY_STATUSES].map((d) => trackingRank(status, d)));
+
+/** The rank a `lastEventId` names for this order; anything that is not one of its steps counts as absent. */
+export function rankOfEventId(orderId: string, lastEventId: string | null | undefined): number | null {
+  if (lastEventId == null) return null;
+  return ALL_RANKS.find((rank) => trackedEventId(orderId, rank) === lastEventId) ?? null;
 }
 
 const laterOrder = (from: OrderStatus, to: OrderStatus): OrderStatus => (canAdvanceOrder(from, to) ? to : from);

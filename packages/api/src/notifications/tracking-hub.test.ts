@@ -8,6 +8,7 @@ import { startService, type EventBus, type Storage } from '@pizza/infra';
 import { AppError } from '../app-error';
 import { JOURNEY_RANKS, deliverInStorage, journeyEvents, placeTestOrder } from './journey.fixture';
 import { createMemoryStatusCache } from './memory-status-cache';
+import { rankOf, trackedEventId } from './status-projection';
 import type { StatusCache } from './status-cache';
 import { SlowFollowerError } from './status-listener';
 import { createTrackingHub, type TrackingHub } from './tracking-hub';
@@ -72,7 +73,7 @@ function follower(iterable: AsyncIterable<TrackedStatus>) {
     next,
     async ranks(count: number): Promise<number[]> {
       const ranks: number[] = [];
-      while (ranks.length < count) ranks.push(Number((await next())!.eventId));
+      while (ranks.length < count) ranks.push(rankOf((await next())!.message));
       return ranks;
     },
     stop: () => iterator.return?.(undefined),
@@ -95,11 +96,12 @@ describe('tracking hub', () => {
     const events = journeyEvents(orderId);
     const f = follower(hub.follow(orderId, null));
     const first = (await f.next())!;
-    expect(first).toMatchObject({ eventId: '0', live: false, message: { type: 'status', orderId, status: 'created', deliveryStatus: null } });
+    expect(first).toMatchObject({ eventId: trackedEventId(orderId, 0), live: false, message: { type: 'status', orderId, status: 'created', deliveryStatus: null } });
     await publish(...events);
     const rest: TrackedStatus[] = [];
     for (let i = 1; i < JOURNEY_RANKS.length; i++) rest.push((await f.next())!);
-    expect(rest.map((s) => Number(s.eventId))).toEqual(JOURNEY_RANKS.slice(1));
+    expect(rest.map((s) => rankOf(s.message))).toEqual(JOURNEY_RANKS.slice(1));
+    expect(rest.map((s) => s.eventId)).toEqual(JOURNEY_RANKS.slice(1).map((rank) => trackedEventId(orderId, rank)));
     expect(rest.every((s) => s.live)).toBe(true);
     expect(rest.map((s) => s.message.at)).toEqual(events.slice(1).map((e) => e.occurredAt));
     await f.stop();
@@ -115,14 +117,14 @@ describe('tracking hub', () => {
     expect(await first.ranks(1)).toEqual([31]);
     await first.stop();
 
-    const resumed = follower(hub.follow(orderId, '10'));
+    const resumed = follower(hub.follow(orderId, trackedEventId(orderId, 10)));
     expect(await resumed.ranks(3)).toEqual([20, 30, 31]);
     await publish(...events.slice(5));
     expect(await resumed.ranks(3)).toEqual([32, 33, 43]);
     await resumed.stop();
 
     const abort = new AbortController();
-    const upToDate = follower(hub.follow(orderId, '43', abort.signal));
+    const upToDate = follower(hub.follow(orderId, trackedEventId(orderId, 43), abort.signal));
     const pending = upToDate.next();
     await publish(events.at(-1)!); // a duplicate: nothing newer to send
     const caughtUp = follower(hub.follow(orderId, null));
@@ -142,9 +144,9 @@ describe('tracking hub', () => {
     await deliverInStorage(storage, coldId);
     expect(await cache.read(coldId)).toBeNull();
     const cold = (await follower(hub.follow(coldId, null)).next())!;
-    expect(cold).toMatchObject({ eventId: '43', live: false, message: { orderId: coldId, status: 'delivered', deliveryStatus: 'delivered' } });
+    expect(cold).toMatchObject({ eventId: trackedEventId(coldId, 43), live: false, message: { orderId: coldId, status: 'delivered', deliveryStatus: 'delivered' } });
     // the steps were rebuilt from storage (order history + delivery record), so resumption works too
-    expect(await follower(hub.follow(coldId, '10')).ranks(JOURNEY_RANKS.length - 2)).toEqual(JOURNEY_RANKS.slice(2));
+    expect(await follower(hub.follow(coldId, trackedEventId(coldId, 10))).ranks(JOURNEY_RANKS.length - 2)).toEqual(JOURNEY_RANKS.slice(2));
   });
 
   it('keeps the earlier steps when the first event it sees is not order.created', async () => {
@@ -162,7 +164,7 @@ describe('tracking hub', () => {
     expect(await f.ranks(1)).toEqual([0]);
     await publish(created!, preparing!, confirmed!, onTheWay!, outForDelivery!, waiting!);
     expect(await f.ranks(2)).toEqual([20, 32]);
-    const late = follower(hub.follow(orderId, '0'));
+    const late = follower(hub.follow(orderId, trackedEventId(orderId, 0)));
     expect(await late.ranks(2)).toEqual([20, 32]);
     await f.stop();
     await late.stop();

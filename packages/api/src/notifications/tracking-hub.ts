@@ -92,7 +92,7 @@ export function createTrackingHub(deps: TrackingHubDeps): TrackingHub {
     try {
       const state = await load(orderId);
       if (!state) throw notFound(orderId);
-      const after = rankOfEventId(lastEventId);
+      const after = rankOfEventId(orderId, lastEventId);
       const replay = after === null ? [state.latest] : state.steps.filter((step) => rankOf(step) > after);
       // from here on only strictly newer steps reach this follower: no repeat, never an older state
       listener.skipThrough(replay.length > 0 ? rankOf(replay.at(-1)!) : (after ?? -1));
