@@ -8,6 +8,7 @@ import { createMetrics, type Metrics } from '../metrics';
 import { createStorage } from '../storage/create-storage';
 import type { Storage } from '../storage/storage-port';
 import type { HealthProbe } from '../http/health';
+import { startHousekeeping } from './housekeeping';
 import { closeServer, createServiceServer, listen, type RequestHandler, type UpgradeHandler } from '../http/service-server';
 
 /** What one service contributes to a process: HTTP routes, socket upgrades, background work. */
@@ -101,6 +102,7 @@ export async function startService(options: RunServiceOptions): Promise<RunningS
     },
   });
   for (const m of modules) await m.start?.();
+  const stopHousekeeping = storage ? startHousekeeping({ storage, logger }) : () => {};
   const port = await listen(server, config.PORT ?? options.defaultPort, config.HOST);
   logger.info({ port, storage: usesStorage ? config.DATABASE_URL.split(':')[0] : 'none', bus: config.REDIS_URL ? 'redis' : 'in-process' }, `${options.service} listening on port ${port}`);
 
@@ -108,6 +110,7 @@ export async function startService(options: RunServiceOptions): Promise<RunningS
   const stop = () =>
     (stopping ??= (async () => {
       logger.info('shutting down');
+      stopHousekeeping();
       const httpClosed = closeServer(server);
       for (const m of [...modules].reverse()) await m.close().catch((err: unknown) => logger.error({ err }, 'module close failed'));
       await httpClosed;

@@ -120,6 +120,8 @@ class MongoStorage implements Storage {
     await this.deliveries.createIndex({ orderId: 1 }, { unique: true });
     await this.inbox.createIndex({ group: 1, eventId: 1 }, { unique: true });
     await this.outbox.createIndex({ source: 1, sentAt: 1, seq: 1 });
+    await this.outbox.createIndex({ sentAt: 1 });
+    await this.inbox.createIndex({ processedAt: 1 });
     await this.counters.bulkWrite(
       Object.values(SERVICES).map((source) => ({
         updateOne: {
@@ -216,6 +218,12 @@ class MongoStorage implements Storage {
       .limit(limit)
       .toArray();
     return docs.map(toOrder);
+  }
+
+  async pruneHandled(before: string): Promise<{ inbox: number; outbox: number }> {
+    const inbox = await this.inbox.deleteMany({ processedAt: { $lt: before } });
+    const outbox = await this.outbox.deleteMany({ sentAt: { $ne: null, $lt: before } });
+    return { inbox: inbox.deletedCount, outbox: outbox.deletedCount };
   }
 
   async getDeliveryByOrder(orderId: string): Promise<Delivery | null> {

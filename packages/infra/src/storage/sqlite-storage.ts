@@ -59,6 +59,7 @@ CREATE TABLE IF NOT EXISTS outbox (
   sent_at    TEXT
 );
 CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (source, id) WHERE sent_at IS NULL;
+CREATE INDEX IF NOT EXISTS outbox_sent ON outbox (sent_at) WHERE sent_at IS NOT NULL;
 
 CREATE TABLE IF NOT EXISTS inbox (
   group_name   TEXT NOT NULL,
@@ -66,6 +67,7 @@ CREATE TABLE IF NOT EXISTS inbox (
   processed_at TEXT NOT NULL,
   PRIMARY KEY (group_name, event_id)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS inbox_processed_at ON inbox (processed_at);
 
 CREATE TABLE IF NOT EXISTS idempotency_keys (
   key         TEXT PRIMARY KEY,
@@ -151,6 +153,9 @@ function prepareStatements(db: Database.Database) {
       `UPDATE outbox SET sent_at = @sentAt
        WHERE sent_at IS NULL AND id IN (SELECT CAST(value AS INTEGER) FROM json_each(@ids))`,
     ),
+
+    pruneInbox: db.prepare<[string]>('DELETE FROM inbox WHERE processed_at < ?'),
+    pruneOutbox: db.prepare<[string]>('DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ?'),
 
     inboxHas: db.prepare<[string, string], { found: number }>(
       'SELECT 1 AS found FROM inbox WHERE group_name = ? AND event_id = ?',
@@ -305,6 +310,11 @@ class SqliteStorage implements Storage {
     this.write(() =>
       sql.markOutboxSent.run({ ids: JSON.stringify(ids.map(Number)), sentAt: new Date().toISOString() }),
     );
+  }
+
+  async pruneHandled(before: string): Promise<{ inbox: number; outbox: number }> {
+    const sql = this.sql;
+    return this.write(() => ({ inbox: sql.pruneInbox.run(before).changes, outbox: sql.pruneOutbox.run(before).changes }));
   }
 
   private readOrder(id: string): Order | null {

@@ -43,6 +43,12 @@ export interface Storage {
   pendingOutbox(source: string, limit: number): Promise<OutboxRecord[]>;
   /** Marks rows published; called only after the bus accepted them. */
   markOutboxSent(ids: readonly string[]): Promise<void>;
+
+  /**
+   * Forgets inbox records processed before `before` and outbox rows sent before it (never unsent
+   * rows), so the tables do not grow forever. Returns how many rows went.
+   */
+  pruneHandled(before: string): Promise<{ inbox: number; outbox: number }>;
 }
 
 export interface PlaceOrderRequest {

@@ -485,6 +485,22 @@ export function storageContract(name: string, make: () => Promise<StorageHarness
       });
     });
 
+    describe('pruneHandled', () => {
+      it('forgets old inbox records and sent outbox rows, never unsent ones', async () => {
+        const order = (await storage.placeOrder(placeRequest([{ menuItemId: 'cola', quantity: 1 }]))).order;
+        const key = { group: 'prune-test', eventId: randomUUID() };
+        expect((await storage.applyToOrder(order.id, key, () => null)).kind).toBe('ignored');
+        const [first, ...rest] = await storage.pendingOutbox(SERVICES.order, 10);
+        await storage.markOutboxSent([first!.id]);
+
+        expect(await storage.pruneHandled(new Date(Date.now() - 60_000).toISOString())).toEqual({ inbox: 0, outbox: 0 });
+        expect(await storage.pruneHandled(new Date(Date.now() + 60_000).toISOString())).toEqual({ inbox: 1, outbox: 1 });
+        expect((await storage.pendingOutbox(SERVICES.order, 10)).map((r) => r.id)).toEqual(rest.map((r) => r.id));
+        // the inbox record is gone: the same event would be applied again
+        expect((await storage.applyToOrder(order.id, key, () => null)).kind).toBe('ignored');
+      });
+    });
+
     describe('concurrency', () => {
       const title =
         '60 concurrent single-unit orders for the last 7 units: exactly 7 created, stock 0, never negative';
