@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { Redis } from 'ioredis';
-import { ORDER_STATUSES, Order, SERVICES, STREAMS, makeEvent } from '@pizza/contracts';
+import { ORDER_STATUSES, Order, SERVICES, STREAMS, ServicesReport, makeEvent } from '@pizza/contracts';
 import { startRedisServer, type RedisServer } from '@pizza/infra/testing';
 import { eventually, startProcess, tempDatabaseUrl, type AppProcess } from './app-process';
 
@@ -159,6 +159,20 @@ describe('distributed topology (a process per service, Redis Streams)', () => {
     processes.push(await startProcess('packages/workers/src/simulator/main.ts', slow));
     const done = await untilDelivered(orderService.url, order.id);
     expectFullJourney(done);
+  });
+
+  it('lists the health of every live service instance, and forgets one that stops', async () => {
+    const simulator = await startProcess('packages/workers/src/simulator/main.ts', env);
+    processes.push(simulator);
+    const services = async () =>
+      ServicesReport.parse(await (await fetch(`${orderService.url}/api/v1/health/services`)).json()).services;
+    const live = await eventually(services, (list) => list.length === 3);
+    expect(live.map((s) => s.service)).toEqual(['delivery-service', 'order-service', 'order-simulator']);
+    for (const s of live) expect(s).toMatchObject({ status: 'ok', checks: { bus: { status: 'ok' } } });
+    expect(live.find((s) => s.service === 'order-simulator')!.checks.storage).toBeUndefined();
+    expect(await simulator.stop()).toBe(0);
+    const after = await eventually(services, (list) => list.length === 2);
+    expect(after.map((s) => s.service)).toEqual(['delivery-service', 'order-service']);
   });
 
   it('a duplicate out_for_delivery event does not create a second delivery, and stale statuses change nothing', async () => {

@@ -1,5 +1,5 @@
 import { generateOpenApiDocument } from 'trpc-to-openapi';
-import { ErrorBody, HealthReport } from '@pizza/contracts';
+import { ErrorBody, HealthReport, ServicesReport } from '@pizza/contracts';
 import { appRouter } from '../router';
 
 const healthResponses = {
@@ -20,6 +20,16 @@ export function buildOpenApiDocument() {
     paths: {
       '/health': { get: { tags: ['health'], summary: 'Storage and bus checks', responses: healthResponses } },
       '/health/readiness': { get: { tags: ['health'], summary: 'Ready to serve (same checks)', responses: healthResponses } },
+      '/health/services': {
+        get: {
+          tags: ['health'],
+          summary: 'Every live instance of every service, as it last reported (dev tools)',
+          responses: {
+            '200': { description: 'One entry per running instance', content: { 'application/json': { schema: ServicesReport } } },
+            '503': { description: 'The registry (Redis) does not answer', content: { 'application/json': { schema: ErrorBody } } },
+          },
+        },
+      },
       '/health/liveness': {
         get: { tags: ['health'], summary: 'The process is up', responses: { '200': healthResponses['200'] } },
       },

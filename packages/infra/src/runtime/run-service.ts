@@ -7,9 +7,11 @@ import { createLogger, type Logger } from '../logger';
 import { createMetrics, type Metrics } from '../metrics';
 import { createStorage } from '../storage/create-storage';
 import type { Storage } from '../storage/storage-port';
-import type { HealthProbe } from '../http/health';
-import { startHousekeeping } from './housekeeping';
+import { checkHealth, type HealthProbe } from '../http/health';
+import { sendJson } from '../http/json-body';
 import { closeServer, createServiceServer, listen, type RequestHandler, type UpgradeHandler } from '../http/service-server';
+import { startHousekeeping } from './housekeeping';
+import { createServiceRegistry, type ServiceRegistry } from './service-registry';
 
 /** What one service contributes to a process: HTTP routes, socket upgrades, background work. */
 export interface ServiceModule {
@@ -86,14 +88,21 @@ export async function startService(options: RunServiceOptions): Promise<RunningS
   };
 
   const modules = await options.modules(runtime);
+  const registry = createServiceRegistry({
+    ...(config.REDIS_URL ? { redisUrl: config.REDIS_URL } : {}),
+    instance: runtime.consumerName,
+    report: () => checkHealth(options.service, probes),
+    logger,
+  });
   const server = createServiceServer({
     service: options.service,
     logger,
     metrics,
     probes,
-    handlers: modules.flatMap((m) => m.handlers ?? []),
+    handlers: [servicesHealthHandler(registry), ...modules.flatMap((m) => m.handlers ?? [])],
     upgrades: modules.flatMap((m) => m.upgrades ?? []),
     routeOf: (method, path) => {
+      if (path === SERVICES_HEALTH_PATH) return path;
       for (const m of modules) {
         const route = m.routeOf?.(method, path);
         if (route) return route;
@@ -114,6 +123,7 @@ export async function startService(options: RunServiceOptions): Promise<RunningS
       const httpClosed = closeServer(server);
       for (const m of [...modules].reverse()) await m.close().catch((err: unknown) => logger.error({ err }, 'module close failed'));
       await httpClosed;
+      await registry.close();
       await bus.close();
       await storage?.close();
       logger.info('stopped');
@@ -141,6 +151,21 @@ export async function runService(options: RunServiceOptions): Promise<void> {
   };
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
+}
+
+const SERVICES_HEALTH_PATH = '/api/v1/health/services';
+
+/** `GET /api/v1/health/services`: the health of every live service instance (dev tools). */
+function servicesHealthHandler(registry: ServiceRegistry): RequestHandler {
+  return async (req, res, { url }) => {
+    if (url.pathname !== SERVICES_HEALTH_PATH || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
+    try {
+      sendJson(res, 200, { services: await registry.list() });
+    } catch (err) {
+      sendJson(res, 503, { code: 'SERVICE_UNAVAILABLE', message: `The service registry does not answer: ${(err as Error).message}` });
+    }
+    return true;
+  };
 }
 
 export class StartupError extends Error {

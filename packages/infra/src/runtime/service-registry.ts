@@ -1,0 +1,66 @@
+import { Redis } from 'ioredis';
+import { ServiceStatus, type HealthReport } from '@pizza/contracts';
+import type { Logger } from '../logger';
+
+const KEY_PREFIX = 'pizza:service:';
+
+export interface ServiceRegistry {
+  /** Every live instance: each reports every `intervalMs` and is forgotten after three missed reports. */
+  list(): Promise<ServiceStatus[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * Where services say they are alive, so one endpoint can show the health of every service and
+ * replica. Distributed: a Redis key per instance with a TTL. Embedded: the one process itself.
+ */
+export function createServiceRegistry(options: {
+  redisUrl?: string;
+  instance: string;
+  report: () => Promise<HealthReport>;
+  logger: Logger;
+  intervalMs?: number;
+}): ServiceRegistry {
+  const { instance, report, logger, intervalMs = 5000 } = options;
+  const current = async (): Promise<ServiceStatus> => ({ ...(await report()), instance, at: new Date().toISOString() });
+  if (!options.redisUrl) {
+    return { list: async () => [await current()], close: async () => {} };
+  }
+
+  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
+  redis.on('error', () => {}); // the bus already reports Redis outages; this is best effort
+  const beat = async () => {
+    try {
+      const status = await current();
+      await redis.set(`${KEY_PREFIX}${instance}`, JSON.stringify(status), 'PX', intervalMs * 3);
+    } catch (err) {
+      logger.debug({ err }, 'service heartbeat not written');
+    }
+  };
+  void beat();
+  const timer = setInterval(() => void beat(), intervalMs).unref();
+
+  return {
+    async list() {
+      const keys: string[] = [];
+      let cursor = '0';
+      do {
+        const [next, batch] = await redis.scan(cursor, 'MATCH', `${KEY_PREFIX}*`, 'COUNT', 200);
+        keys.push(...batch);
+        cursor = next;
+      } while (cursor !== '0');
+      const values = keys.length > 0 ? await redis.mget(...keys) : [];
+      return values
+        .flatMap((value) => {
+          const parsed = value ? ServiceStatus.safeParse(JSON.parse(value)) : null;
+          return parsed?.success ? [parsed.data] : [];
+        })
+        .sort((a, b) => a.service.localeCompare(b.service) || a.instance.localeCompare(b.instance));
+    },
+    async close() {
+      clearInterval(timer);
+      await redis.del(`${KEY_PREFIX}${instance}`).catch(() => {}); // gone at once, not after the TTL
+      redis.disconnect();
+    },
+  };
+}
