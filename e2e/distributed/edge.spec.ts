@@ -120,3 +120,12 @@ test('the app and the API docs load through NGINX with security headers', async 
   await expect(page.getByText('/orders/{id}').first()).toBeVisible();
   expect(errors).toEqual([]);
 });
+
+test('dev tools list the health of every service instance behind NGINX', async ({ page }) => {
+  await page.goto(`${stack().edge}/dev`);
+  const services = page.getByTestId('health-services');
+  for (const service of ['order-service', 'delivery-service', 'order-simulator', 'web']) {
+    await expect(services.locator(`li[data-service="${service}"]`)).toHaveAttribute('data-status', 'ok');
+  }
+  await expect(services.locator('li[data-service="notifications-service"][data-status="ok"]')).toHaveCount(2);
+});

@@ -131,4 +131,5 @@ test('dev tools show live health and the operator links', async ({ page }) => {
   await expect(health.locator('[data-check="storage"]')).toHaveAttribute('data-status', 'ok');
   await expect(health.locator('[data-check="bus"]')).toHaveAttribute('data-status', 'ok');
   await expect(page.getByTestId('health-notifications')).toContainText('Connected');
+  await expect(page.getByTestId('health-services').locator('li[data-service="pizza-express"]')).toHaveAttribute('data-status', 'ok');
 });

@@ -7,7 +7,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/com
 import { Skeleton } from '@/components/ui/skeleton';
 import { cn } from '@/lib/cn';
 import { useDocumentTitle } from '@/lib/document-title';
-import { HEALTH_PATH, useHealthReport, useSocketProbe, type HealthProbe, type SocketProbe } from './service-health';
+import { HEALTH_PATH, SERVICES_PATH, useHealthReport, useServicesReport, useSocketProbe, type HealthProbe, type SocketProbe } from './service-health';
 
 interface ToolLink {
   label: string;
@@ -44,11 +44,11 @@ export function DevToolsPage() {
           <div className="grid gap-4 md:grid-cols-2">
             <OrderServiceHealth />
             <TrackingSocketHealth />
+            <ServiceInstances />
           </div>
           <p className="mt-3 text-sm text-muted-foreground">
-            Embedded topology: one process answers for every service. Distributed topology: the gateway routes <code>/api</code> to the
-            order service and <code>/ws</code> to notifications; the delivery service and the order simulator are not exposed — Prometheus
-            scrapes their <code>/metrics</code> (see the <code>up</code> series).
+            Embedded topology: one process (<code>pizza-express</code>) runs every service. Distributed topology: every service process,
+            replicas included, reports its health every few seconds; an instance that stops reporting drops off the list.
           </p>
         </section>
         <LinkList id="observability" title="Observability" links={OBSERVABILITY} note="Grafana and Prometheus run in the distributed (Docker) topology." />
@@ -169,6 +169,51 @@ function OrderServiceHealth() {
         </div>
       )}
     </HealthCard>
+  );
+}
+
+function ServiceInstances() {
+  const services = useServicesReport();
+  const list = services.data?.services;
+  const failing = list?.filter((s) => s.status !== 'ok').length ?? 0;
+  const tone: Tone = services.isError ? 'error' : !list ? 'unknown' : failing > 0 ? 'error' : 'ok';
+  const statusText = services.isError ? 'Unavailable' : !list ? 'Checking…' : failing > 0 ? `${failing} failing` : `${list.length} ok`;
+  return (
+    <div className="md:col-span-2">
+      <HealthCard
+        testId="health-services"
+        title="Every service"
+        subtitle={<code>GET {SERVICES_PATH}</code>}
+        icon={Server}
+        tone={tone}
+        statusText={statusText}
+      >
+        {services.isError ? (
+          <p className="text-sm text-destructive">{services.error.message}</p>
+        ) : !list ? (
+          <Skeleton className="h-20 w-full" />
+        ) : (
+          <ul className="grid gap-3 sm:grid-cols-2">
+            {list.map((instance) => (
+              <li key={instance.instance} data-service={instance.service} data-status={instance.status} className="rounded-md border p-3 text-sm">
+                <div className="flex flex-wrap items-center justify-between gap-2">
+                  <span className="font-semibold">{instance.service}</span>
+                  <StatusPill tone={instance.status === 'ok' ? 'ok' : 'error'}>{instance.status}</StatusPill>
+                </div>
+                <p className="mt-1 truncate text-xs text-muted-foreground">
+                  <code>{instance.instance}</code> · seen {new Date(instance.at).toLocaleTimeString()}
+                </p>
+                <p className="mt-1 text-xs text-muted-foreground">
+                  {Object.entries(instance.checks)
+                    .map(([name, check]) => `${name}: ${check.status}`)
+                    .join(' · ') || 'no checks'}
+                </p>
+              </li>
+            ))}
+          </ul>
+        )}
+      </HealthCard>
+    </div>
   );
 }
 

@@ -1,4 +1,4 @@
-import { HealthReport, TRPC_SOCKET_PATH } from '@pizza/contracts';
+import { HealthReport, ServicesReport, TRPC_SOCKET_PATH } from '@pizza/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { sameOriginSocketUrl } from '@/lib/socket-url';
 
@@ -37,6 +37,24 @@ export function useHealthReport() {
   return useQuery({
     queryKey: ['dev-tools', 'health'],
     queryFn: ({ signal }) => probeHealth(signal),
+    refetchInterval: HEALTH_POLL_MS,
+    staleTime: 0,
+    retry: false,
+  });
+}
+
+export const SERVICES_PATH = '/api/v1/health/services';
+
+/** Every live instance of every service, as the registry knows them. */
+export function useServicesReport() {
+  return useQuery({
+    queryKey: ['dev-tools', 'services'],
+    queryFn: async ({ signal }): Promise<ServicesReport> => {
+      const res = await fetch(SERVICES_PATH, { signal, cache: 'no-store', headers: { accept: 'application/json' } });
+      const body: unknown = await res.json().catch(() => null);
+      if (!res.ok) throw new Error((body as { message?: string } | null)?.message ?? `HTTP ${res.status}`);
+      return ServicesReport.parse(body);
+    },
     refetchInterval: HEALTH_POLL_MS,
     staleTime: 0,
     retry: false,
