@@ -48,9 +48,9 @@ export function webStaticModule(distDir: string): ServiceModule {
     else createReadStream(file).pipe(res);
   };
 
-  const handler: RequestHandler = async (req, res, { url }) => {
+  const handler: RequestHandler = async (req, res, scope) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-    const path = decodeURIComponent(url.pathname);
+    const path = decodeURIComponent(scope.path);
     if (path.startsWith('/api/') || path.startsWith('/ws/') || path === '/metrics') return false;
     const file = normalize(join(distDir, path));
     if (file.startsWith(distDir + sep) && (await isFile(file))) {

@@ -216,6 +216,39 @@ describe('Idempotency-Key', () => {
   });
 });
 
+// Unkeyed orders take a shorter path than keyed ones (which go through the OpenAPI adapter): same answers.
+describe('with or without an Idempotency-Key, the same answers', () => {
+  it('201: the same headers and the same Order shape', async () => {
+    const plain = await post(validOrder([{ menuItemId: 'cola', quantity: 1 }]));
+    const keyed = await post(validOrder([{ menuItemId: 'cola', quantity: 1 }]), { 'idempotency-key': 'same-shape-1' });
+    expect([plain.status, keyed.status]).toEqual([201, 201]);
+    expect(plain.headers.get('content-type')).toBe(keyed.headers.get('content-type'));
+    expect(Object.keys(plain.body as object)).toEqual(Object.keys(keyed.body as object));
+    const { id: _a, createdAt: _b, updatedAt: _c, history: _d, ...rest } = Order.parse(plain.body);
+    const { id: _e, createdAt: _f, updatedAt: _g, history: _h, ...keyedRest } = Order.parse(keyed.body);
+    expect(rest).toEqual(keyedRest);
+  });
+
+  async function expectSameError(items: { menuItemId: string; quantity: number }[], key: string) {
+    const plain = await post(validOrder(items));
+    const keyed = await post(validOrder(items), { 'idempotency-key': key });
+    expect(plain.status).toBe(400);
+    expect([plain.status, plain.headers.get('content-type'), plain.body]).toEqual([keyed.status, keyed.headers.get('content-type'), keyed.body]);
+  }
+
+  it('400 for an unknown item: the same status, content type and body', async () => {
+    await expectSameError([{ menuItemId: 'no-such-pizza', quantity: 1 }], 'same-error-unknown');
+  });
+
+  it('400 for more than the stock: the same status, content type and body', async () => {
+    // leave 10 tiramisu, then ask for 50
+    for (let take = (await stockOf('tiramisu')) - 10; take > 0; take -= 50) {
+      expect((await post(validOrder([{ menuItemId: 'tiramisu', quantity: Math.min(50, take) }]))).status).toBe(201);
+    }
+    await expectSameError([{ menuItemId: 'tiramisu', quantity: 50 }], 'same-error-stock');
+  });
+});
+
 describe('the last pizzas', () => {
   it('60 concurrent orders for 7 left: exactly 7 succeed, stock ends at 0', async () => {
     // bring Lava Cake (150) down to exactly 7
@@ -251,6 +284,7 @@ describe('OpenAPI and docs', () => {
       ['/health', 'get'],
       ['/health/liveness', 'get'],
       ['/health/readiness', 'get'],
+      ['/health/services', 'get'],
     ];
     for (const [path, method] of expected) {
       const op = doc.paths[path]?.[method];
@@ -282,6 +316,10 @@ describe('health and metrics', () => {
     expect(status).toBe(200);
     expect(body).toMatchObject({ status: 'ok', checks: { storage: { status: 'ok' }, bus: { status: 'ok' } } });
     expect((await get('/api/v1/health/liveness')).status).toBe(200);
+    // one process runs every service here
+    const services = await get('/api/v1/health/services');
+    expect(services.status).toBe(200);
+    expect(services.body).toMatchObject({ services: [{ service: 'pizza-express', status: 'ok', checks: { storage: { status: 'ok' } } }] });
     expect((await get('/api/v1/health/readiness')).status).toBe(200);
   });
 

@@ -26,6 +26,22 @@ describe('tRPC over HTTP at /api/trpc', () => {
     expect(health.checks).toHaveProperty('storage');
   });
 
+  it('answers menu.list alone (the web app polls it) with the bytes the adapter writes', async () => {
+    // a batch of two is left to the adapter: its first result is what menu.list alone must be
+    const viaAdapter = (await (await fetch(`${app.url}/api/trpc/menu.list,menu.list?batch=1&input=%7B%7D`)).json()) as unknown[];
+    const single = await fetch(`${app.url}/api/trpc/menu.list`);
+    expect(single.status).toBe(200);
+    expect(single.headers.get('content-type')).toBe('application/json');
+    expect(await single.text()).toBe(JSON.stringify(viaAdapter[0]));
+    const batched = await fetch(`${app.url}/api/trpc/menu.list?batch=1&input=%7B%7D`);
+    expect(await batched.text()).toBe(JSON.stringify([viaAdapter[0]]));
+
+    for (const link of [httpLink({ url: `${app.url}/api/trpc` }), httpBatchLink({ url: `${app.url}/api/trpc` })]) {
+      const menu = await createTRPCClient<AppRouter>({ links: [link] }).menu.list.query();
+      expect(menu.map((item) => item.id)).toContain('margherita');
+    }
+  });
+
   it('maps domain errors to codes with app data', async () => {
     const client = createTRPCClient<AppRouter>({ links: [httpLink({ url: `${app.url}/api/trpc` })] });
     const error = await client.orders.create

@@ -7,6 +7,8 @@ import { appRouter } from '../router';
 import { buildOpenApiDocument } from '../rest/openapi-document';
 import { rewriteErrorBodies } from '../rest/rest-error-body';
 import { serveApiDocs } from '../rest/api-docs';
+import { createOrderFastPath } from './create-order-fast-path';
+import { createMenuFastPath } from './menu-fast-path';
 import type { ApiContext } from '../trpc';
 import type { OrderService } from './order-service';
 
@@ -44,11 +46,13 @@ export function createOrderHttpHandler(options: OrderHttpOptions): RequestHandle
   const { orders, health } = options;
   const scopes = new WeakMap<IncomingMessage, RequestScope>();
   const createContext = ({ req }: { req: IncomingMessage }): ApiContext => {
-    const scope = scopes.get(req);
+    const scope = scopes.get(req)!;
     const key = req.headers['idempotency-key'];
     return {
-      log: scope!.log,
-      reqId: scope!.reqId,
+      get log() {
+        return scope.log; // made on first use: most requests never log
+      },
+      reqId: scope.reqId,
       orders,
       health,
       ...(typeof key === 'string' ? { idempotencyKey: key } : {}),
@@ -66,11 +70,16 @@ export function createOrderHttpHandler(options: OrderHttpOptions): RequestHandle
       if (error.code === 'INTERNAL_SERVER_ERROR') scopes.get(req)?.log.error({ err: error.cause ?? error }, 'tRPC procedure failed');
     },
   });
+  const menu = createMenuFastPath(orders);
+  const createOrder = createOrderFastPath(orders);
   let openApiJson: string | null = null;
 
   return async (req: IncomingMessage, res: ServerResponse, scope: RequestScope) => {
-    const path = scope.url.pathname;
+    const path = scope.path;
     const method = req.method ?? 'GET';
+    // the hottest read: served from the serialized snapshot (REST with ETag, and tRPC menu.list)
+    const menuRead = menu.readOf(req, path);
+    if (menuRead && (await menu.serve(menuRead, req, res))) return true;
     if (path.startsWith('/api/docs')) return serveApiDocs(path, res);
     if (path.startsWith(TRPC_PREFIX)) {
       scopes.set(req, scope);
@@ -85,25 +94,13 @@ export function createOrderHttpHandler(options: OrderHttpOptions): RequestHandle
       res.end(openApiJson);
       return true;
     }
-    if (method === 'GET' && path === `${REST_PREFIX}/menu`) {
-      // the hottest read: served from the serialized snapshot, with ETag revalidation
-      const menu = await orders.menuSnapshot();
-      const headers = { etag: menu.etag, 'cache-control': 'no-cache' };
-      if (req.headers['if-none-match'] === menu.etag) {
-        res.writeHead(304, headers);
-        res.end();
-      } else {
-        res.writeHead(200, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(menu.json) });
-        res.end(menu.json);
-      }
-      return true;
-    }
 
     const isJson = String(req.headers['content-type'] ?? '').startsWith('application/json');
     if ((method === 'POST' || method === 'PUT' || method === 'PATCH') && isJson) {
+      let body: unknown;
       try {
         // read here, not by the adapter: our own 413/400 bodies, and `application/json; charset=…` accepted
-        (req as IncomingMessage & { body?: unknown }).body = await readJsonBody(req);
+        body = await readJsonBody(req);
       } catch (error) {
         if (error instanceof BodyError) {
           sendError(res, error.status, error.body);
@@ -111,6 +108,8 @@ export function createOrderHttpHandler(options: OrderHttpOptions): RequestHandle
         }
         throw error;
       }
+      if (method === 'POST' && path === `${REST_PREFIX}/orders` && (await createOrder(req, res, body))) return true;
+      (req as IncomingMessage & { body?: unknown }).body = body;
     }
     scopes.set(req, scope);
     rewriteErrorBodies(res);

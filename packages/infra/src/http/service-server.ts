@@ -8,8 +8,11 @@ import { sendJson } from './json-body';
 
 export interface RequestScope {
   reqId: string;
-  log: Logger;
-  url: URL;
+  /** A child logger with `reqId` (made on first use: most requests never log). */
+  readonly log: Logger;
+  /** The request target parsed (on first use); `path` is its pathname. */
+  readonly url: URL;
+  readonly path: string;
 }
 
 /** Handles a request and returns true, or returns false to let the next handler try. */
@@ -31,6 +34,36 @@ export interface ServiceServerOptions {
 
 const HEALTH_ROUTES = new Set(['/api/v1/health', '/api/v1/health/readiness', '/api/v1/health/liveness']);
 
+/** A path WHATWG URL parsing returns unchanged: no dot segments, nothing to encode, not `//host`. */
+const PLAIN_PATH = /^\/(?!\/)[\w\-~!$&'()*+,;=:@/%]*$/;
+const DOT_SEGMENT = /(^|\/)(\.|%2e)/i;
+
+/** The pathname `new URL(target, base)` would give, without parsing the usual plain targets. */
+export function pathnameOf(target: string): string {
+  const query = target.indexOf('?');
+  const path = query === -1 ? target : target.slice(0, query);
+  if (PLAIN_PATH.test(path) && !DOT_SEGMENT.test(path)) return path;
+  return new URL(target, 'http://localhost').pathname;
+}
+
+/** The per-request scope; the logger and the parsed URL cost something and are made only when used. */
+class Scope implements RequestScope {
+  private child: Logger | undefined;
+  private parsed: URL | undefined;
+  constructor(
+    readonly reqId: string,
+    readonly path: string,
+    private readonly target: string,
+    private readonly logger: Logger,
+  ) {}
+  get log(): Logger {
+    return (this.child ??= this.logger.child({ reqId: this.reqId }));
+  }
+  get url(): URL {
+    return (this.parsed ??= new URL(this.target, 'http://localhost'));
+  }
+}
+
 /**
  * The HTTP server every service runs: request ids, HTTP metrics on route templates, health,
  * `/metrics`, then the service's own handlers; JSON 404 and 500 (no stack traces) otherwise.
@@ -43,27 +76,28 @@ export function createServiceServer(options: ServiceServerOptions): Server {
     const reqIdHeader = req.headers['x-request-id'];
     const reqId = typeof reqIdHeader === 'string' && /^[\w-]{1,128}$/.test(reqIdHeader) ? reqIdHeader : randomUUID();
     res.setHeader('x-request-id', reqId);
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const target = req.url ?? '/';
+    const path = pathnameOf(target);
     const method = req.method ?? 'GET';
 
-    if (url.pathname === '/metrics') {
+    if (path === '/metrics') {
       const text = await metrics.registry.metrics();
       res.writeHead(200, { 'content-type': metrics.registry.contentType });
       res.end(text);
       return; // scrapes are not counted (SPEC §9)
     }
 
-    const route = options.routeOf(method, url.pathname);
+    const route = options.routeOf(method, path);
     res.once('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.httpRequests.inc({ method, route, status_code: String(res.statusCode) });
       metrics.httpDuration.observe({ method, route }, seconds);
     });
 
-    const log = logger.child({ reqId });
+    const scope = new Scope(reqId, path, target, logger);
     try {
-      if (HEALTH_ROUTES.has(url.pathname)) {
-        if (url.pathname === '/api/v1/health/liveness') {
+      if (HEALTH_ROUTES.has(path)) {
+        if (path === '/api/v1/health/liveness') {
           sendJson(res, 200, { status: 'ok', service, checks: {} });
           return;
         }
@@ -72,11 +106,11 @@ export function createServiceServer(options: ServiceServerOptions): Server {
         return;
       }
       for (const handler of options.handlers) {
-        if (await handler(req, res, { reqId, log, url })) return;
+        if (await handler(req, res, scope)) return;
       }
-      sendJson(res, 404, { code: 'NOT_FOUND', message: `No route for ${method} ${url.pathname}` });
+      sendJson(res, 404, { code: 'NOT_FOUND', message: `No route for ${method} ${path}` });
     } catch (error) {
-      log.error({ err: error, method, path: url.pathname }, 'request failed');
+      scope.log.error({ err: error, method, path }, 'request failed');
       if (!res.headersSent) sendJson(res, 500, { code: 'INTERNAL_ERROR', message: 'Internal server error' });
       else res.destroy();
     }

@@ -1,0 +1,74 @@
+import { parseArgs } from 'node:util';
+
+export const SCENARIOS = ['menu', 'orders', 'push', 'sockets', 'startup', 'web'] as const;
+export type ScenarioId = (typeof SCENARIOS)[number];
+
+export interface BenchOptions {
+  quick: boolean;
+  distributed: boolean;
+  only: ScenarioId[];
+  /** Rounds per scenario (each round = one baseline run + one system run). */
+  rounds: number;
+  /** Seconds of load per HTTP run. */
+  seconds: number;
+  /** Tracking sockets held open in the capacity scenario. */
+  sockets: number;
+  /** Orders followed per round in the push-latency scenario. */
+  pushOrders: number;
+  connections: number;
+}
+
+const USAGE = `pnpm bench [-- options]
+
+  --quick             short smoke run (1 round, short durations, 1000 sockets)
+  --distributed       also run menu, orders, push and sockets against the distributed topology
+                      (order service, notifications, delivery, simulator + a private redis-server)
+  --only <ids>        comma-separated subset of: ${SCENARIOS.join(', ')}
+  --rounds <n>        rounds per scenario (default 5, quick 1)
+  --seconds <n>       seconds of load per HTTP run (default 5, quick 2)
+  --sockets <n>       sockets in the capacity scenario (default 10000, quick 1000)
+  --help`;
+
+export function parseOptions(argv: string[]): BenchOptions | null {
+  const { values } = parseArgs({
+    args: argv.filter((a) => a !== '--'),
+    options: {
+      quick: { type: 'boolean', default: false },
+      distributed: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      rounds: { type: 'string' },
+      seconds: { type: 'string' },
+      sockets: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return null;
+  }
+  const only = values.only ? values.only.split(',').map((s) => s.trim()) : [...SCENARIOS];
+  const unknown = only.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
+  if (unknown.length > 0) throw new UsageError(`unknown scenario(s): ${unknown.join(', ')}\n\n${USAGE}`);
+  const quick = values.quick ?? false;
+  const positive = (name: string, raw: string | undefined, fallback: number) => {
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} expects a positive number, got "${raw}"`);
+    return n;
+  };
+  return {
+    quick,
+    distributed: values.distributed ?? false,
+    only: only as ScenarioId[],
+    rounds: Math.round(positive('rounds', values.rounds, quick ? 1 : 5)),
+    seconds: positive('seconds', values.seconds, quick ? 2 : 5),
+    sockets: Math.round(positive('sockets', values.sockets, quick ? 1000 : 10_000)),
+    pushOrders: quick ? 10 : 40,
+    connections: 50,
+  };
+}
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}

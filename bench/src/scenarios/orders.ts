@@ -1,0 +1,151 @@
+import type autocannon from 'autocannon';
+import type { MenuItem, Order } from '@pizza/contracts';
+import { startHttpBaseline, type BaselineServer } from '../baselines';
+import { sleep } from '../children';
+import { RAMP_MS, runLoad, warmUp, type LoadResult } from '../http-load';
+import { dealer, orderBody, readMenu, stockDeck } from '../orders-api';
+import { metric, type Check } from '../results';
+import { alternate, type ScenarioContext, type ScenarioSpec } from '../scenario';
+import { startTopology, type TopologyKind } from '../topology';
+import { capture } from './menu';
+
+/** Orders taken before the measured run (JIT warm-up); counted in the oversell check too. */
+const WARM_UP_ORDERS = 150;
+/** The measured run stays below the stock: every order should be accepted. */
+const STOCK_SHARE = 0.95;
+
+/** What the server accepted, from the 201 bodies. */
+class Ledger {
+  accepted = new Map<string, number>();
+  statuses = new Map<number, number>();
+  issued = 0;
+  answered = 0;
+
+  record(status: number, body: string): void {
+    this.answered += 1;
+    this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1);
+    if (status !== 201) return;
+    for (const line of (JSON.parse(body) as Order).items) this.accepted.set(line.menuItemId, (this.accepted.get(line.menuItemId) ?? 0) + line.quantity);
+  }
+}
+
+function orderRequests(next: () => string, ledger: Ledger): autocannon.Request[] {
+  return [
+    {
+      method: 'POST',
+      path: '/api/v1/orders',
+      headers: { 'content-type': 'application/json' },
+      setupRequest: (request) => {
+        ledger.issued += 1;
+        return { ...request, body: orderBody(next(), false) };
+      },
+      onResponse: (status, body) => ledger.record(status, body),
+    },
+  ];
+}
+
+/** Stock taken per item must equal the quantities of the orders accepted: never more (oversell). */
+function oversellCheck(before: MenuItem[], after: MenuItem[], ledger: Ledger, round: number): Check {
+  const problems: string[] = [];
+  let taken = 0;
+  for (const item of before) {
+    const now = after.find((i) => i.id === item.id)?.stock ?? Number.NaN;
+    const diff = item.stock - now;
+    const sold = ledger.accepted.get(item.id) ?? 0;
+    taken += diff;
+    if (diff !== sold || now < 0) problems.push(`${item.id}: stock ${item.stock}→${now} (taken ${diff}), accepted ${sold}`);
+  }
+  const unanswered = ledger.issued - ledger.answered;
+  const statuses = [...ledger.statuses].map(([s, n]) => `${s}×${n}`).join(', ');
+  return {
+    label: `round ${round + 1}: no oversell (stock taken = quantities accepted)`,
+    ok: problems.length === 0,
+    detail: problems.length === 0 ? `${taken} units taken = ${taken} accepted; responses ${statuses}; ${unanswered} unanswered` : `${problems.join('; ')}; responses ${statuses}; ${unanswered} unanswered`,
+  };
+}
+
+/**
+ * Scenario 2: `POST /api/v1/orders` (simulate: false) with 50 connections. The seed has 1900 units,
+ * so every round gets a fresh process and database and orders one unit each, spread over the menu
+ * in proportion to the stock; the measured run takes 95% of it.
+ */
+export function ordersScenario(ctx: ScenarioContext, kind: TopologyKind): ScenarioSpec {
+  const { options } = ctx;
+  return {
+    id: 'orders',
+    title: `POST /api/v1/orders, ${options.connections} connections`,
+    topology: kind,
+    async run() {
+      let baseline: BaselineServer | null = null;
+      const system: LoadResult[] = [];
+      const bare: LoadResult[] = [];
+      const checks: Check[] = [];
+      const notes: string[] = [];
+      try {
+        for (let round = 0; round < options.rounds; round += 1) {
+          const topology = await startTopology(kind);
+          try {
+            if (!baseline) {
+              baseline = await startHttpBaseline({ 'GET /api/v1/menu': await capture(`${topology.apiUrl}/api/v1/menu`) });
+              await warmUp({ url: `${baseline.url}/api/v1/menu`, connections: options.connections });
+            }
+            const before = await readMenu(topology.apiUrl);
+            const capacity = before.reduce((n, item) => n + item.stock, 0);
+            const amount = Math.floor(capacity * STOCK_SHARE) - WARM_UP_ORDERS;
+            const ledger = new Ledger();
+            const next = dealer(stockDeck(before));
+            const orders = (amount_: number) => ({ url: topology.apiUrl, connections: options.connections, amount: amount_, requests: orderRequests(next, ledger) });
+            await runLoad(orders(WARM_UP_ORDERS));
+            await alternate(
+              round,
+              async () => void system.push(await runLoad(orders(amount), topology.apiPid)),
+              async () => void bare.push(await runLoad({ url: `${baseline!.url}/api/v1/menu`, connections: options.connections, duration: options.seconds }, baseline!.pid)),
+            );
+            const run = system.at(-1)!;
+            ctx.log(`  round ${round + 1}: ${Math.round((run.statuses['201'] ?? 0) / run.seconds)} orders/s, p99 ${run.p99Ms} ms; bare GET ${Math.round(bare.at(-1)!.rps)} req/s`);
+            await sleep(1100); // past the menu cache's TTL
+            checks.push(oversellCheck(before, await readMenu(topology.apiUrl), ledger, round));
+            if (run.timeouts > 0 || run.errors > 0) notes.push(`round ${round + 1}: ${run.timeouts} timeouts, ${run.errors} connection errors`);
+          } finally {
+            await topology.stop();
+          }
+        }
+      } finally {
+        await baseline?.stop();
+      }
+      notes.push(`each round: a fresh process and database; ${WARM_UP_ORDERS} warm-up orders, then ${Math.round(STOCK_SHARE * 100)}% of the seeded stock as one-unit orders (simulate: false)`);
+      return {
+        metrics: [
+          metric({
+            key: 'orders.rps',
+            label: 'POST /api/v1/orders orders/s',
+            unit: 'orders/s',
+            runs: system.map((r) => (r.statuses['201'] ?? 0) / r.seconds),
+            baseline: { label: 'bare node:http GET (menu bytes)', runs: bare.map((r) => r.rps), unit: 'req/s' },
+            target: { on: 'ratio', op: '>=', value: 0.2 },
+            digits: 0,
+          }),
+          metric({
+            key: 'orders.cpu',
+            label: 'POST /api/v1/orders server CPU per order',
+            unit: 'µs',
+            runs: system.map((r) => r.cpuUsPerResponse ?? Number.NaN),
+            baseline: { label: 'bare node:http GET', runs: bare.map((r) => r.cpuUsPerResponse ?? Number.NaN), unit: 'µs/req' },
+            digits: 1,
+          }),
+          metric({ key: 'orders.p50', label: 'POST /api/v1/orders p50', unit: 'ms', runs: system.map((r) => r.p50Ms) }),
+          metric({ key: 'orders.p99', label: 'POST /api/v1/orders p99', unit: 'ms', runs: system.map((r) => r.p99Ms), target: { on: 'value', op: '<=', value: 25 } }),
+          metric({
+            key: 'orders.p99AfterRamp',
+            label: `POST /api/v1/orders p99 of requests sent after the first ${RAMP_MS} ms`,
+            unit: 'ms',
+            runs: system.flatMap((r) => (r.p99AfterRampMs === null ? [] : [r.p99AfterRampMs])),
+            note: 'informational: leaves out the first round trips of the 50 new connections, which wait longest under saturation',
+          }),
+        ],
+        checks,
+        notes,
+      };
+    },
+  };
+}

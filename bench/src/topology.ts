@@ -1,0 +1,103 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, startChild, waitForOk, waitForPort, type Child } from './children';
+import { BUILT, REPO_DIR } from './paths';
+
+export type TopologyKind = 'embedded' | 'distributed';
+
+/** The system under test, started fresh: its own SQLite file (and its own Redis when distributed). */
+export interface Topology {
+  kind: TopologyKind;
+  /** Where `/api/*` is served. */
+  apiUrl: string;
+  /** Where `/ws/*` is served (ws://…). */
+  wsUrl: string;
+  /** The process serving the API (for RSS and profiling). */
+  apiPid: number;
+  /** The process holding the tracking sockets. */
+  socketPid: number;
+  stop(): Promise<void>;
+}
+
+/** Config the bench sets itself; anything of the same name in the caller's shell is dropped. */
+const OWN_VARIABLES = /^(PORT|HOST|DATABASE_URL|REDIS_URL|LOG_LEVEL|WEB_DIST_DIR|SIM_.*|WS_.*|STREAM_.*)$/;
+
+export function childEnv(extra: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !OWN_VARIABLES.test(key)) env[key] = value;
+  return { ...env, HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...extra };
+}
+
+/** `nodeArgs` go to the process serving the API (e.g. `--cpu-prof`). */
+export async function startTopology(kind: TopologyKind, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Topology> {
+  return kind === 'embedded' ? startEmbedded(env, nodeArgs) : startDistributed(env, nodeArgs);
+}
+
+async function startEmbedded(env: Record<string, string>, nodeArgs: string[]): Promise<Topology> {
+  const dir = mkdtempSync(join(tmpdir(), 'pizza-bench-'));
+  const port = await freePort();
+  const server = startChild('all-in-one', process.execPath, [...nodeArgs, BUILT.allInOne], {
+    env: childEnv({ PORT: String(port), DATABASE_URL: `sqlite:${join(dir, 'pizza.db')}`, ...env }),
+    cwd: join(REPO_DIR, 'apps/server'),
+    raiseFdLimit: true,
+  });
+  const stop = async () => {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitForOk(`http://127.0.0.1:${port}/api/v1/health`, server);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { kind: 'embedded', apiUrl: `http://127.0.0.1:${port}`, wsUrl: `ws://127.0.0.1:${port}`, apiPid: server.pid, socketPid: server.pid, stop };
+}
+
+/** A private redis-server on a free loopback port, never the system one on 6379. */
+async function startRedis(dir: string): Promise<{ child: Child; url: string }> {
+  const port = await freePort();
+  const child = startChild('redis-server', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir]);
+  await waitForPort(port, child);
+  return { child, url: `redis://127.0.0.1:${port}` };
+}
+
+async function startDistributed(env: Record<string, string>, nodeArgs: string[]): Promise<Topology> {
+  const dir = mkdtempSync(join(tmpdir(), 'pizza-bench-'));
+  const children: Child[] = [];
+  const stop = async () => {
+    for (const child of [...children].reverse()) await child.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const redis = await startRedis(dir);
+    children.push(redis.child);
+    const shared = { REDIS_URL: redis.url, DATABASE_URL: `sqlite:${join(dir, 'pizza.db')}`, ...env };
+    const start = async (name: string, entry: string, args: string[] = []) => {
+      const port = await freePort();
+      const child = startChild(name, process.execPath, [...args, entry], { env: childEnv({ ...shared, PORT: String(port) }), cwd: REPO_DIR, raiseFdLimit: true });
+      children.push(child);
+      await waitForOk(`http://127.0.0.1:${port}/api/v1/health`, child);
+      return { child, port };
+    };
+    // the order service first: it creates the schema and seeds the menu in the shared file
+    const order = await start('order-service', BUILT.orderService, nodeArgs);
+    const [notifications] = await Promise.all([
+      start('notifications', BUILT.notifications),
+      start('delivery', BUILT.delivery),
+      start('simulator', BUILT.simulator),
+    ]);
+    return {
+      kind: 'distributed',
+      apiUrl: `http://127.0.0.1:${order.port}`,
+      wsUrl: `ws://127.0.0.1:${notifications.port}`,
+      apiPid: order.child.pid,
+      socketPid: notifications.child.pid,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
