@@ -51,7 +51,7 @@ export function webStaticModule(distDir: string): ServiceModule {
   const handler: RequestHandler = async (req, res, scope) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const path = decodeURIComponent(scope.path);
-    if (path.startsWith('/api/') || path.startsWith('/ws/') || path === '/metrics') return false;
+    if (/^\/(api|ws)(\/|$)/.test(path) || path === '/metrics') return false;
     const file = normalize(join(distDir, path));
     if (file.startsWith(distDir + sep) && (await isFile(file))) {
       const immutable = path.startsWith('/assets/');

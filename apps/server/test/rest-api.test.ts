@@ -149,7 +149,7 @@ describe('bad input: 4xx with code and message, nothing changes, never 500', () 
   it('refuses a non-JSON content type with 415', async () => {
     const res = await fetch(`${app.url}/api/v1/orders`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hi' });
     expect(res.status).toBe(415);
-    expect(ErrorBody.parse(await res.json()).message).toMatch(/content-type/i);
+    expect(ErrorBody.parse(await res.json())).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', message: expect.stringContaining('"text/plain"') });
   });
 
   it('says which item is short of stock and takes nothing', async () => {
@@ -178,6 +178,25 @@ describe('bad input: 4xx with code and message, nothing changes, never 500', () 
     const res = await get(`/api/v1/orders/${encodeURIComponent(id)}`);
     expect(res.status).toBe(404);
     expect(ErrorBody.parse(res.body).code).toBe('NOT_FOUND');
+  });
+
+  it.each([
+    ['DELETE', '/api/v1/orders', 'POST'],
+    ['PUT', '/api/v1/menu/cola', 'GET, HEAD'],
+    ['PATCH', '/api/trpc/menu.list', 'GET, POST'],
+    ['POST', '/api/v1/health', 'GET, HEAD'],
+    ['DELETE', '/metrics', 'GET, HEAD'],
+  ])('answers %s %s with 405 and Allow: %s', async (method, path, allow) => {
+    const res = await fetch(`${app.url}${path}`, { method });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe(allow);
+    if (method !== 'HEAD') expect(ErrorBody.parse(await res.json()).code).toBe('METHOD_NOT_ALLOWED');
+  });
+
+  it('answers HEAD like GET, without a body', async () => {
+    expect((await fetch(`${app.url}/api/v1/menu/cola`, { method: 'HEAD' })).status).toBe(200);
+    expect((await fetch(`${app.url}/api/v1/menu/no-such-item`, { method: 'HEAD' })).status).toBe(404);
+    expect((await fetch(`${app.url}/api/v1/health/`, { method: 'HEAD' })).status).toBe(200);
   });
 
   it('answers 404 with a JSON body for an unknown route', async () => {
@@ -333,5 +352,8 @@ describe('health and metrics', () => {
     expect(text).toMatch(/orders_created_total\{[^}]*\} [1-9]/);
     expect(text).toMatch(/orders_rejected_total\{[^}]*reason="insufficient_stock"/);
     expect(text).toMatch(/orders_rejected_total\{[^}]*reason="validation"[^}]*\} [1-9]/);
+    expect(text).toMatch(/orders_rejected_total\{[^}]*reason="too_large"[^}]*\} [1-9]/);
+    expect(text).toMatch(/http_requests_total\{[^}]*route="\/api\/v1\/health"/);
+    expect(text).not.toMatch(/route="unmatched"[^}]*status_code="200"/);
   });
 });

@@ -15,12 +15,12 @@ import type { OrderService } from './order-service';
  */
 export function createOrderFastPath(orders: OrderService) {
   /** Answers and returns true, or returns false (nothing sent) for the adapter to handle. */
-  return async (req: IncomingMessage, res: ServerResponse, body: unknown): Promise<boolean> => {
+  return async (req: IncomingMessage, res: ServerResponse, body: unknown, reqId?: string): Promise<boolean> => {
     if (req.headers['idempotency-key'] !== undefined) return false;
     const parsed = CreateOrderInput.safeParse(body);
     if (!parsed.success) return false; // the adapter words the 400
     try {
-      const { order } = await orders.placeOrder(parsed.data);
+      const { order } = await orders.placeOrder(parsed.data, undefined, reqId);
       // as the adapter does: the output validated, `Content-Type: application/json`
       res.statusCode = 201;
       res.setHeader('Content-Type', 'application/json');

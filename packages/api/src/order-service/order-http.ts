@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { createOpenApiNodeHttpHandler } from 'trpc-to-openapi';
 import { MAX_BODY_BYTES, type HealthReport } from '@pizza/contracts';
-import { BodyError, readJsonBody, sendError, type RequestHandler, type RequestScope } from '@pizza/infra';
+import { BodyError, readJsonBody, sendError, sendJson, type RequestHandler, type RequestScope } from '@pizza/infra';
 import { appRouter } from '../router';
 import { buildOpenApiDocument } from '../rest/openapi-document';
 import { rewriteErrorBodies } from '../rest/rest-error-body';
@@ -31,6 +31,21 @@ const ROUTES: [RegExp, string][] = [
   [/^\/api\/docs(\/.*)?$/, '/api/docs'],
 ];
 const PROCEDURES = new Set(['menu.list', 'menu.byId', 'orders.create', 'orders.byId', 'health']);
+
+/** The methods each REST route answers (HEAD goes with GET). */
+const REST_METHODS: [RegExp, string][] = [
+  [/^\/api\/v1\/menu\/?$/, 'GET'],
+  [/^\/api\/v1\/menu\/[^/]+$/, 'GET'],
+  [/^\/api\/v1\/orders\/?$/, 'POST'],
+  [/^\/api\/v1\/orders\/[^/]+$/, 'GET'],
+  [/^\/api\/v1\/openapi\.json$/, 'GET'],
+];
+
+function methodNotAllowed(res: ServerResponse, allow: string, path: string): true {
+  const allowed = allow === 'GET' ? 'GET, HEAD' : allow;
+  sendJson(res, 405, { code: 'METHOD_NOT_ALLOWED', message: `${path} answers ${allowed}` }, { allow: allowed });
+  return true;
+}
 
 export function orderRouteOf(_method: string, path: string): string | null {
   for (const [pattern, template] of ROUTES) if (pattern.test(path)) return template || path;
@@ -82,11 +97,18 @@ export function createOrderHttpHandler(options: OrderHttpOptions): RequestHandle
     if (menuRead && (await menu.serve(menuRead, req, res))) return true;
     if (path.startsWith('/api/docs')) return serveApiDocs(path, res);
     if (path.startsWith(TRPC_PREFIX)) {
+      // queries are GETs, mutations POSTs: anything else is refused here, not failed inside tRPC
+      if (method !== 'GET' && method !== 'POST') return methodNotAllowed(res, 'GET, POST', path);
       scopes.set(req, scope);
       trpc(req, res);
       return true;
     }
     if (!path.startsWith(`${REST_PREFIX}/`)) return false;
+
+    const allowed = REST_METHODS.find(([pattern]) => pattern.test(path))?.[1];
+    if (allowed && method !== allowed && !(method === 'HEAD' && allowed === 'GET')) return methodNotAllowed(res, allowed, path);
+    // HEAD is a GET whose body node leaves out; the adapter only knows GET
+    if (method === 'HEAD') req.method = 'GET';
 
     if (path === `${REST_PREFIX}/openapi.json`) {
       openApiJson ??= JSON.stringify(buildOpenApiDocument());
@@ -95,20 +117,29 @@ export function createOrderHttpHandler(options: OrderHttpOptions): RequestHandle
       return true;
     }
 
-    const isJson = String(req.headers['content-type'] ?? '').startsWith('application/json');
-    if ((method === 'POST' || method === 'PUT' || method === 'PATCH') && isJson) {
+    const isOrder = method === 'POST' && path === `${REST_PREFIX}/orders`;
+    if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
+      const contentType = String(req.headers['content-type'] ?? '');
+      if (!/^application\/json\s*(;|$)/i.test(contentType)) {
+        req.resume();
+        if (isOrder) orders.recordRejection('validation');
+        sendError(res, 415, { code: 'UNSUPPORTED_MEDIA_TYPE', message: `Send the body as application/json (Content-Type was ${contentType ? `"${contentType}"` : 'missing'})` });
+        return true;
+      }
       let body: unknown;
       try {
         // read here, not by the adapter: our own 413/400 bodies, and `application/json; charset=…` accepted
         body = await readJsonBody(req);
       } catch (error) {
         if (error instanceof BodyError) {
+          if (isOrder) orders.recordRejection(error.status === 413 ? 'too_large' : 'validation');
           sendError(res, error.status, error.body);
           return true;
         }
         throw error;
       }
-      if (method === 'POST' && path === `${REST_PREFIX}/orders` && (await createOrder(req, res, body))) return true;
+      req.headers['content-type'] = 'application/json'; // the adapter compares it literally
+      if (isOrder && (await createOrder(req, res, body, scope.reqId))) return true;
       (req as IncomingMessage & { body?: unknown }).body = body;
     }
     scopes.set(req, scope);

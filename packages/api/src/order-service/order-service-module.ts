@@ -8,7 +8,7 @@ import { createOrderService } from './order-service';
 export function orderServiceModule(runtime: ServiceRuntime): ServiceModule {
   const { storage, bus, logger, metrics } = runtime;
   const relay = createOutboxRelay({ storage, bus, source: SERVICES.order, logger, metrics });
-  const orders = createOrderService({ storage, metrics, afterCommit: () => relay.nudge() });
+  const orders = createOrderService({ storage, metrics, logger, afterCommit: () => relay.nudge() });
   const health = () => checkHealth(runtime.service, runtime.probes);
   let consumer: Consumer | null = null;
 

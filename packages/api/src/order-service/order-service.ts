@@ -1,5 +1,5 @@
 import { isOrderId, type CreateOrderCommand, type MenuItem, type Order } from '@pizza/contracts';
-import type { Metrics, Storage } from '@pizza/infra';
+import type { Logger, Metrics, Storage } from '@pizza/infra';
 import { AppError } from '../app-error';
 import { createMenuCache, type MenuSnapshot } from './menu-cache';
 import { placeOrder } from './place-order';
@@ -7,6 +7,7 @@ import { placeOrder } from './place-order';
 export interface OrderServiceDeps {
   storage: Storage;
   metrics: Metrics;
+  logger: Logger;
   /** Nudges the outbox relay after an order commits. */
   afterCommit: () => void;
   menuTtlMs?: number;
@@ -31,7 +32,7 @@ export function createOrderService(deps: OrderServiceDeps) {
     recordRejection(reason: 'validation' | 'too_large'): void {
       deps.metrics.ordersRejected.inc({ reason });
     },
-    async placeOrder(command: CreateOrderCommand, idempotencyKey?: string) {
+    async placeOrder(command: CreateOrderCommand, idempotencyKey?: string, reqId?: string) {
       const result = await placeOrder(
         {
           storage: deps.storage,
@@ -43,6 +44,11 @@ export function createOrderService(deps: OrderServiceDeps) {
         },
         command,
         idempotencyKey,
+      );
+      const { order, replayed } = result;
+      deps.logger.info(
+        { orderId: order.id, reqId, replayed, totalCents: order.totalCents, simulate: order.simulate },
+        replayed ? 'order replayed (same Idempotency-Key)' : 'order placed',
       );
       return result;
     },

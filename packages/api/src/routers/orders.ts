@@ -48,8 +48,7 @@ export const ordersRouter = {
         ctx.orders?.recordRejection('validation');
         throw new AppError('VALIDATION_ERROR', 'Idempotency-Key must be 1–255 visible ASCII characters');
       }
-      const { order, replayed } = await withOrders(ctx).placeOrder(input, key);
-      ctx.log.info({ orderId: order.id, replayed, totalCents: order.totalCents, simulate: order.simulate }, replayed ? 'order replayed (Idempotency-Key)' : 'order placed');
+      const { order } = await withOrders(ctx).placeOrder(input, key, ctx.reqId);
       return order;
     }),
 

@@ -34,6 +34,12 @@ export interface ServiceServerOptions {
 
 const HEALTH_ROUTES = new Set(['/api/v1/health', '/api/v1/health/readiness', '/api/v1/health/liveness']);
 
+/** The health route a path names (a trailing slash allowed), or null. */
+function healthRoute(path: string): string | null {
+  const bare = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+  return HEALTH_ROUTES.has(bare) ? bare : null;
+}
+
 /** A path WHATWG URL parsing returns unchanged: no dot segments, nothing to encode, not `//host`. */
 const PLAIN_PATH = /^\/(?!\/)[\w\-~!$&'()*+,;=:@/%]*$/;
 const DOT_SEGMENT = /(^|\/)(\.|%2e)/i;
@@ -79,7 +85,12 @@ export function createServiceServer(options: ServiceServerOptions): Server {
     const target = req.url ?? '/';
     const path = pathnameOf(target);
     const method = req.method ?? 'GET';
+    const health = healthRoute(path);
 
+    if ((path === '/metrics' || health) && method !== 'GET' && method !== 'HEAD') {
+      sendJson(res, 405, { code: 'METHOD_NOT_ALLOWED', message: `${path} answers GET only` }, { allow: 'GET, HEAD' });
+      return;
+    }
     if (path === '/metrics') {
       const text = await metrics.registry.metrics();
       res.writeHead(200, { 'content-type': metrics.registry.contentType });
@@ -87,7 +98,7 @@ export function createServiceServer(options: ServiceServerOptions): Server {
       return; // scrapes are not counted (SPEC §9)
     }
 
-    const route = options.routeOf(method, path);
+    const route = health ?? options.routeOf(method, path);
     res.once('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.httpRequests.inc({ method, route, status_code: String(res.statusCode) });
@@ -96,8 +107,8 @@ export function createServiceServer(options: ServiceServerOptions): Server {
 
     const scope = new Scope(reqId, path, target, logger);
     try {
-      if (HEALTH_ROUTES.has(path)) {
-        if (path === '/api/v1/health/liveness') {
+      if (health) {
+        if (health === '/api/v1/health/liveness') {
           sendJson(res, 200, { status: 'ok', service, checks: {} });
           return;
         }
