@@ -67,8 +67,7 @@ export function createTrackingHub(deps: TrackingHubDeps): TrackingHub {
     });
   };
 
-  const onEvent = async ({ envelope }: BusMessage): Promise<void> => {
-    if (!isTrackingEvent(envelope)) return;
+  const applyEvent = async ({ envelope }: BusMessage): Promise<void> => {
     const { orderId } = envelope;
     const cached = await cache.read(orderId);
     // A cold cache would lose the steps before this event; storage still has them.
@@ -79,6 +78,20 @@ export function createTrackingHub(deps: TrackingHubDeps): TrackingHub {
     if (!state) return;
     // Every step, not just this event's: a replica that lost a race still fills its followers' gaps.
     for (const listener of followers.get(orderId) ?? []) listener.offer(state.steps);
+  };
+
+  // Events of one order are applied in order; different orders do not wait for each other's cache round trips.
+  const chains = new Map<string, Promise<void>>();
+  const onEvent = (message: BusMessage): void => {
+    if (!isTrackingEvent(message.envelope)) return;
+    const { orderId, eventId } = message.envelope;
+    const applied = (chains.get(orderId) ?? Promise.resolve())
+      .then(() => applyEvent(message))
+      .catch((err: unknown) => log.warn({ err, orderId, eventId }, 'tracking event not applied'));
+    chains.set(orderId, applied);
+    void applied.then(() => {
+      if (chains.get(orderId) === applied) chains.delete(orderId);
+    });
   };
 
   async function* follow(orderId: string, lastEventId: string | null, signal?: AbortSignal): AsyncGenerator<TrackedStatus> {
@@ -118,6 +131,7 @@ export function createTrackingHub(deps: TrackingHubDeps): TrackingHub {
       closing ??= (async () => {
         for (const set of followers.values()) for (const listener of set) listener.end();
         await subscription?.close();
+        await Promise.all(chains.values());
       })();
       return closing;
     },
