@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
-import { createConnection, createServer } from 'node:net';
+import { freePort, isListening } from '@pizza/infra/testing';
 
 /** A process the bench started. Every one is registered so that none outlives the bench. */
 export interface Child {
@@ -96,19 +96,7 @@ export function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
 }
 
-/** A free TCP port on loopback. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      if (typeof address !== 'object' || address === null) return reject(new Error('no port'));
-      server.close(() => resolve(address.port));
-    });
-  });
-}
+export { freePort };
 
 /** GET on loopback without keep-alive; resolves with the status (0 when nothing answers). */
 export function httpStatus(url: string, timeoutMs = 1000): Promise<number> {
@@ -138,15 +126,7 @@ export async function waitForOk(url: string, child: Child, timeoutMs = 30_000, p
 export async function waitForPort(port: number, child: Child, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = createConnection({ port, host: '127.0.0.1' });
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (ok) return;
+    if (await isListening(port)) return;
     if (!isAlive(child) || Date.now() > deadline) throw new Error(`${child.name} does not listen on ${port}:\n${child.output()}`);
     await sleep(50);
   }
