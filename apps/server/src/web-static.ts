@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { pipeline } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler, ServiceModule } from '@pizza/infra';
@@ -23,7 +24,8 @@ const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.svg', '.json', '.txt', '
  * Serves the built SPA: hashed assets cached for a year, gzip from memory, and every other
  * GET that is not an API or socket path falls back to index.html (client-side routes).
  */
-export function webStaticModule(distDir: string): ServiceModule {
+export function webStaticModule(dir: string): ServiceModule {
+  const distDir = resolve(dir); // a relative or trailing-slash WEB_DIST_DIR must still contain its files
   // keyed by path and mtime: a rebuild while the server runs must not serve stale files
   const gzCache = new Map<string, { mtimeMs: number; body: Buffer }>();
 
@@ -45,12 +47,17 @@ export function webStaticModule(distDir: string): ServiceModule {
     const info = await stat(file);
     res.writeHead(200, { ...headers, 'content-length': String(info.size) });
     if (req.method === 'HEAD') res.end();
-    else createReadStream(file).pipe(res);
+    else pipeline(createReadStream(file), res, () => {}); // a file removed by a rebuild mid-send only ends this response
   };
 
   const handler: RequestHandler = async (req, res, scope) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-    const path = decodeURIComponent(scope.path);
+    let path: string;
+    try {
+      path = decodeURIComponent(scope.path);
+    } catch {
+      return false; // not a valid percent-encoding: no such file (404)
+    }
     if (/^\/(api|ws)(\/|$)/.test(path) || path === '/metrics') return false;
     const file = normalize(join(distDir, path));
     if (file.startsWith(distDir + sep) && (await isFile(file))) {

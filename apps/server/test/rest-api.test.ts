@@ -1,3 +1,4 @@
+import { createConnection } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorBody, MENU_SEED, MenuItem, Order } from '@pizza/contracts';
 import { startProcess, type AppProcess } from './app-process';
@@ -186,11 +187,27 @@ describe('bad input: 4xx with code and message, nothing changes, never 500', () 
     ['PATCH', '/api/trpc/menu.list', 'GET, POST'],
     ['POST', '/api/v1/health', 'GET, HEAD'],
     ['DELETE', '/metrics', 'GET, HEAD'],
+    ['POST', '/api/v1/health/services', 'GET, HEAD'],
   ])('answers %s %s with 405 and Allow: %s', async (method, path, allow) => {
     const res = await fetch(`${app.url}${path}`, { method });
     expect(res.status).toBe(405);
     expect(res.headers.get('allow')).toBe(allow);
     if (method !== 'HEAD') expect(ErrorBody.parse(await res.json()).code).toBe('METHOD_NOT_ALLOWED');
+  });
+
+  it('survives request targets no URL parser accepts', async () => {
+    const raw = (request: string) =>
+      new Promise<string>((resolve) => {
+        const socket = createConnection({ port: app.port, host: '127.0.0.1' }, () => socket.end(request));
+        let answer = '';
+        socket.on('data', (chunk) => (answer += chunk.toString()));
+        socket.on('close', () => resolve(answer));
+        socket.on('error', () => resolve(answer));
+      });
+    expect(await raw('GET // HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).toMatch(/^HTTP\/1\.1 400/);
+    expect(await raw('GET //@ HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n')).toMatch(/^HTTP\/1\.1 400/);
+    expect((await fetch(`${app.url}/%E0`)).status).toBe(404);
+    expect((await fetch(`${app.url}/api/v1/health`)).status).toBe(200); // still up
   });
 
   it('answers HEAD like GET, without a body', async () => {

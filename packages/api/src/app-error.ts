@@ -28,6 +28,13 @@ const TRPC_CODE: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
   INTERNAL_ERROR: 'INTERNAL_SERVER_ERROR',
 };
 
+/** The app code of an error tRPC raised itself (unknown procedure, bad method, body too large …). */
+export function appCodeOf(code: TRPC_ERROR_CODE_KEY, httpStatus: number): ErrorCode {
+  const match = (Object.entries(TRPC_CODE) as [ErrorCode, TRPC_ERROR_CODE_KEY][]).find(([, trpc]) => trpc === code);
+  if (match) return match[0];
+  return httpStatus >= 500 ? 'INTERNAL_ERROR' : 'VALIDATION_ERROR';
+}
+
 export function toTRPCError(error: AppError): TRPCError {
   return new TRPCError({ code: TRPC_CODE[error.code], message: error.message, cause: error });
 }

@@ -1,15 +1,12 @@
 import { initTRPC } from '@trpc/server';
-import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { describeIssues, summarizeIssues, type ErrorCode, type ErrorIssue, type HealthReport } from '@pizza/contracts';
-import type { Logger } from '@pizza/infra';
-import { AppError, toTRPCError } from './app-error';
+import { AppError, appCodeOf, toTRPCError } from './app-error';
 import type { OrderService } from './order-service/order-service';
 import type { TrackingService } from './notifications/tracking-service';
 
 /** What a procedure can reach. Each process provides the services it runs. */
 export interface ApiContext {
-  log: Logger;
   reqId: string;
   /** Present where the order service runs (HTTP). */
   orders?: OrderService;
@@ -32,14 +29,6 @@ function isZodError(cause: unknown): cause is Error & { issues: { path: Property
   return cause instanceof Error && cause.name === 'ZodError' && Array.isArray((cause as { issues?: unknown }).issues);
 }
 
-/** For errors raised by tRPC itself (bad JSON, unknown procedure, body too large …). */
-const APP_CODE_OF: Partial<Record<TRPC_ERROR_CODE_KEY, ErrorCode>> = {
-  NOT_FOUND: 'NOT_FOUND',
-  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
-  TOO_MANY_REQUESTS: 'RATE_LIMITED',
-  INTERNAL_SERVER_ERROR: 'INTERNAL_ERROR',
-};
-
 const t = initTRPC
   .context<ApiContext>()
   .meta<OpenApiMeta>()
@@ -52,7 +41,7 @@ const t = initTRPC
       } else if (isZodError(error.cause)) {
         app = { appCode: 'VALIDATION_ERROR', issues: describeIssues(error.cause.issues) };
       } else {
-        app = { appCode: APP_CODE_OF[error.code] ?? 'VALIDATION_ERROR' };
+        app = { appCode: appCodeOf(error.code, shape.data.httpStatus) };
       }
       const message =
         app.appCode === 'VALIDATION_ERROR' && app.issues?.length
@@ -73,4 +62,3 @@ const mapAppErrors = t.middleware(async ({ next }) => {
 
 export const router = t.router;
 export const publicProcedure = t.procedure.use(mapAppErrors);
-export const createCallerFactory = t.createCallerFactory;

@@ -104,7 +104,7 @@ export function parseEnvelope(data: string): EventEnvelope {
   return EventEnvelope.parse(JSON.parse(data));
 }
 
-/** Builds an envelope with a fresh id and the current time. `randomUUID` is injected to stay browser-safe. */
+/** Builds an envelope; the caller chooses the id (fresh, or derived) so this module stays browser-safe. `occurredAt` defaults to now. */
 export function makeEvent<T extends EventType>(
   type: T,
   fields: { orderId: string; source: string; payload: PayloadOf<T>; occurredAt?: string; eventId: string },

@@ -14,3 +14,4 @@ export * from './http/json-body';
 export * from './http/health';
 export * from './http/service-server';
 export * from './runtime/run-service';
+export * from './name-based-uuid';

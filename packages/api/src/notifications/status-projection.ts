@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nameBasedUuid } from '@pizza/infra';
 import {
   DELIVERY_STATUSES,
   ORDER_STATUSES,
@@ -26,9 +26,7 @@ export const rankOf = (message: Pick<TrackingMessage, 'status' | 'deliveryStatus
  * from the order and the step, so every replica, and a restarted one, names a step the same way.
  */
 export function trackedEventId(orderId: string, rank: number): string {
-  const hex = createHash('sha256').update(`tracking:${orderId}:${rank}`).digest('hex');
-  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  return nameBasedUuid(`tracking:${orderId}:${rank}`);
 }
 
 export const eventIdOf = (message: TrackingMessage): string => trackedEventId(message.orderId, rankOf(message));

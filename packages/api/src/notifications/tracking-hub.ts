@@ -22,6 +22,8 @@ export interface TrackingHub extends TrackingService {
   close(): Promise<void>;
 }
 
+const MAX_ORDERS_IN_FLIGHT = 256;
+
 const notFound = (orderId: string) => new AppError('NOT_FOUND', `Order "${orderId}" does not exist`);
 
 /**
@@ -80,11 +82,13 @@ export function createTrackingHub(deps: TrackingHubDeps): TrackingHub {
     for (const listener of followers.get(orderId) ?? []) listener.offer(state.steps);
   };
 
-  // Events of one order are applied in order; different orders do not wait for each other's cache round trips.
+  // Events of one order are applied in order; different orders do not wait for each other's cache
+  // round trips. Past MAX_ORDERS_IN_FLIGHT orders the subscription waits (backpressure, bounded memory).
   const chains = new Map<string, Promise<void>>();
-  const onEvent = (message: BusMessage): void => {
+  const onEvent = async (message: BusMessage): Promise<void> => {
     if (!isTrackingEvent(message.envelope)) return;
     const { orderId, eventId } = message.envelope;
+    while (chains.size >= MAX_ORDERS_IN_FLIGHT && !chains.has(orderId)) await Promise.race(chains.values());
     const applied = (chains.get(orderId) ?? Promise.resolve())
       .then(() => applyEvent(message))
       .catch((err: unknown) => log.warn({ err, orderId, eventId }, 'tracking event not applied'));

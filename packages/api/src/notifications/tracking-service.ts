@@ -1,6 +1,6 @@
 import type { TrackingMessage } from '@pizza/contracts';
 
-/** One tracked status: `eventId` is `String(trackingRank(...))`, so clients can resume after it. */
+/** One tracked status: `eventId` is a UUID naming (order, step) (`trackedEventId`), so clients can resume after it. */
 export interface TrackedStatus {
   eventId: string;
   message: TrackingMessage;

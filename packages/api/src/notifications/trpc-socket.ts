@@ -52,7 +52,7 @@ export function createTrpcSocket(options: TrpcSocketOptions): SocketEndpoint {
     router: appRouter,
     createContext: (): ApiContext => {
       const reqId = randomUUID();
-      return { log: logger.child({ reqId }), reqId, tracking, health };
+      return { reqId, tracking, health };
     },
     // tRPC pings after `pingMs` of silence and drops the client if nothing comes back in `pongWaitMs`
     keepAlive: {

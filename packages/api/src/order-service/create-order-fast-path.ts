@@ -26,7 +26,7 @@ export function createOrderFastPath(orders: OrderService) {
       res.setHeader('Content-Type', 'application/json');
       res.end(JSON.stringify(Order.parse(order)));
     } catch (error) {
-      if (!(error instanceof AppError) || error.code === 'INTERNAL_ERROR') throw error; // a 500, as from the adapter
+      if (!(error instanceof AppError)) throw error; // a 500, as from the adapter
       const status = getHTTPStatusCodeFromError(toTRPCError(error));
       sendError(res, status, toErrorBody({ message: error.message, data: { appCode: error.code, ...error.details } }));
     }

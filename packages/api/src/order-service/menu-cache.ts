@@ -17,6 +17,8 @@ export interface MenuSnapshot {
 export function createMenuCache(storage: Storage, ttlMs = 1000) {
   let current: { snapshot: MenuSnapshot; loadedAt: number } | null = null;
   let loading: Promise<MenuSnapshot> | null = null;
+  // bumped by invalidate(): a load that started before a commit must not be kept as fresh
+  let generation = 0;
 
   const load = async (): Promise<MenuSnapshot> => {
     const items = await storage.listMenu();
@@ -29,23 +31,30 @@ export function createMenuCache(storage: Storage, ttlMs = 1000) {
     async get(): Promise<MenuSnapshot> {
       if (current && performance.now() - current.loadedAt < ttlMs) return current.snapshot;
       // one load at a time; concurrent readers share it
-      loading ??= load().then(
+      if (loading) return loading;
+      const started = generation;
+      const settle = () => {
+        if (loading === pending) loading = null;
+      };
+      const pending: Promise<MenuSnapshot> = load().then(
         (snapshot) => {
-          current = { snapshot, loadedAt: performance.now() };
-          loading = null;
+          settle();
+          if (started === generation) current = { snapshot, loadedAt: performance.now() };
           return snapshot;
         },
         (error: unknown) => {
-          loading = null;
+          settle();
           throw error;
         },
       );
-      return loading;
+      loading = pending;
+      return pending;
     },
     invalidate(): void {
+      generation++;
       current = null;
+      loading = null; // the next reader starts a load that sees the commit
     },
   };
 }
 
-export type MenuCache = ReturnType<typeof createMenuCache>;

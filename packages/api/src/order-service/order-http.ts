@@ -64,9 +64,6 @@ export function createOrderHttpHandler(options: OrderHttpOptions): RequestHandle
     const scope = scopes.get(req)!;
     const key = req.headers['idempotency-key'];
     return {
-      get log() {
-        return scope.log; // made on first use: most requests never log
-      },
       reqId: scope.reqId,
       orders,
       health,

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { STREAMS, makeEvent, type DeadLetter, type EventEnvelope, type StreamName } from '@pizza/contracts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Metrics } from '../metrics';
-import type { BusMessage, EventBus } from './event-bus';
+import { MessageAbandoned, type BusMessage, type EventBus } from './event-bus';
 
 /**
  * The one contract every EventBus adapter passes (SPEC §5). Each adapter's test file supplies a
@@ -187,6 +187,34 @@ export function describeBusContract(
       expect(poisonAttempts).toEqual([1, 2, 3]);
       const dlq = await fixture.metrics.streamDlq.get();
       expect(dlq.values.find((v) => v.labels.group === 'poison-group')?.value).toBe(1);
+    });
+
+    it('a message abandoned by a stopping consumer stays pending, counts no failure, and is finished by another', async () => {
+      const fixture = await setup();
+      const event = orderCreated();
+      let abandoned = 0;
+      const first = fixture.bus.consume({
+        streams: [ORDERS],
+        group: 'abandon-group',
+        handler: async () => {
+          abandoned++;
+          throw new MessageAbandoned('shutting down');
+        },
+      });
+      await first.ready;
+      await fixture.bus.publish(ORDERS, event);
+      await vi.waitFor(() => expect(abandoned).toBe(1), wait);
+      await first.close();
+      expect(await fixture.pendingCount(ORDERS, 'abandon-group')).toBe(1);
+
+      const done: number[] = [];
+      const second = fixture.bus.consume({ streams: [ORDERS], group: 'abandon-group', handler: async (m) => void done.push(m.attempt) });
+      await second.ready;
+      await vi.waitFor(() => expect(done).toHaveLength(1), wait);
+      await vi.waitFor(async () => expect(await fixture.pendingCount(ORDERS, 'abandon-group')).toBe(0), wait);
+      expect(await fixture.deadLetters()).toEqual([]);
+      const errors = (await fixture.metrics.streamProcessed.get()).values.filter((v) => v.labels.group === 'abandon-group' && v.labels.status !== 'success');
+      expect(errors).toEqual([]);
     });
 
     it('sends an entry that is not a valid envelope to dead-letters at once', async () => {

@@ -9,7 +9,7 @@ import {
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { errorMessage } from './backoff';
-import type { BusMessage } from './event-bus';
+import { MessageAbandoned, type BusMessage } from './event-bus';
 
 /**
  * What happens to one delivered stream entry, shared by the Redis and in-process adapters so both
@@ -84,6 +84,12 @@ export async function processEntry(ctx: GroupContext, delivery: Delivery, settle
     await ctx.handler({ stream, entryId, envelope, attempt });
   } catch (err) {
     stopTimer();
+    if (err instanceof MessageAbandoned) {
+      // no failure counted; a stopping consumer hands it on (in-process) or leaves it to be claimed (Redis)
+      log.debug({ attempt }, 'handler abandoned the message; it stays pending');
+      settle.retryLater(retryDelayMs(1, ctx.claimIdleMs));
+      return;
+    }
     if (attempt >= MAX_DELIVERY_ATTEMPTS) {
       await deadLetter(ctx, delivery, log, errorMessage(err), settle, err);
       return;

@@ -10,9 +10,11 @@ export interface EventBus {
 
   /**
    * Consumes streams as one consumer of a group. Every group sees every entry; within a group each
-   * entry goes to one consumer. The handler's success acks the entry; a throw leaves it pending for
-   * redelivery (claimed after `claimIdleMs`); after MAX_DELIVERY_ATTEMPTS failures the entry is
-   * written to `dead-letters` and acked. Unparseable entries go to `dead-letters` at once.
+   * entry goes to one consumer. The handler's success acks the entry; a throw leaves it pending and
+   * the same consumer retries it after a short backoff (another consumer claims it after
+   * `claimIdleMs` if this one dies); after MAX_DELIVERY_ATTEMPTS failures the entry is written to
+   * `dead-letters` and acked. Unparseable entries go to `dead-letters` at once. A handler that throws
+   * `MessageAbandoned` (e.g. on shutdown) leaves the entry pending without counting a failure.
    */
   consume(options: ConsumeOptions): Consumer;
 
@@ -57,4 +59,13 @@ export interface Consumer {
 export interface Subscription {
   ready: Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * Thrown by a handler that stops before finishing for a reason that is not the message's fault
+ * (the process is shutting down): the entry stays pending for the next consumer, and this attempt
+ * counts as neither a failure nor a step towards `dead-letters`.
+ */
+export class MessageAbandoned extends Error {
+  override name = 'MessageAbandoned';
 }

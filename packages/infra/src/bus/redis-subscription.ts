@@ -103,7 +103,7 @@ export class RedisSubscription implements Subscription {
 }
 
 /** Orders Redis entry ids (`<ms>-<seq>`) numerically. */
-export function compareEntryIds(a: string, b: string): number {
+function compareEntryIds(a: string, b: string): number {
   const [aMs = 0, aSeq = 0] = a.split('-').map(Number);
   const [bMs = 0, bSeq = 0] = b.split('-').map(Number);
   return aMs - bMs || aSeq - bSeq;

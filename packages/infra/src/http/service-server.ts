@@ -83,8 +83,14 @@ export function createServiceServer(options: ServiceServerOptions): Server {
     const reqId = typeof reqIdHeader === 'string' && /^[\w-]{1,128}$/.test(reqIdHeader) ? reqIdHeader : randomUUID();
     res.setHeader('x-request-id', reqId);
     const target = req.url ?? '/';
-    const path = pathnameOf(target);
     const method = req.method ?? 'GET';
+    let path: string;
+    try {
+      path = pathnameOf(target);
+    } catch {
+      sendJson(res, 400, { code: 'VALIDATION_ERROR', message: 'The request target is not a valid path' });
+      return;
+    }
     const health = healthRoute(path);
 
     if ((path === '/metrics' || health) && method !== 'GET' && method !== 'HEAD') {
@@ -92,9 +98,14 @@ export function createServiceServer(options: ServiceServerOptions): Server {
       return;
     }
     if (path === '/metrics') {
-      const text = await metrics.registry.metrics();
-      res.writeHead(200, { 'content-type': metrics.registry.contentType });
-      res.end(text);
+      try {
+        const text = await metrics.registry.metrics();
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        res.end(text);
+      } catch (error) {
+        logger.error({ err: error }, 'metrics collection failed');
+        if (!res.headersSent) sendJson(res, 500, { code: 'INTERNAL_ERROR', message: 'Internal server error' });
+      }
       return; // scrapes are not counted (SPEC §9)
     }
 
@@ -131,10 +142,16 @@ export function createServiceServer(options: ServiceServerOptions): Server {
     void handle(req, res);
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    for (const upgrade of options.upgrades ?? []) {
-      if (upgrade(req, socket, head)) return;
+    try {
+      for (const upgrade of options.upgrades ?? []) {
+        if (upgrade(req, socket, head)) return;
+      }
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    } catch (error) {
+      // e.g. a request target no URL parser accepts: refuse this client, keep the process
+      logger.warn({ err: error, url: req.url }, 'upgrade refused');
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     }
-    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });
   server.on('clientError', (_error, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');

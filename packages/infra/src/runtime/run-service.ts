@@ -102,7 +102,7 @@ export async function startService(options: RunServiceOptions): Promise<RunningS
     handlers: [servicesHealthHandler(registry), ...modules.flatMap((m) => m.handlers ?? [])],
     upgrades: modules.flatMap((m) => m.upgrades ?? []),
     routeOf: (method, path) => {
-      if (path === SERVICES_HEALTH_PATH) return path;
+      if (path === SERVICES_HEALTH_PATH || path === `${SERVICES_HEALTH_PATH}/`) return SERVICES_HEALTH_PATH;
       for (const m of modules) {
         const route = m.routeOf?.(method, path);
         if (route) return route;
@@ -157,8 +157,12 @@ const SERVICES_HEALTH_PATH = '/api/v1/health/services';
 
 /** `GET /api/v1/health/services`: the health of every live service instance (dev tools). */
 function servicesHealthHandler(registry: ServiceRegistry): RequestHandler {
-  return async (req, res, { url }) => {
-    if (url.pathname !== SERVICES_HEALTH_PATH || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
+  return async (req, res, { path }) => {
+    if (path !== SERVICES_HEALTH_PATH && path !== `${SERVICES_HEALTH_PATH}/`) return false;
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      sendJson(res, 405, { code: 'METHOD_NOT_ALLOWED', message: `${SERVICES_HEALTH_PATH} answers GET only` }, { allow: 'GET, HEAD' });
+      return true;
+    }
     try {
       sendJson(res, 200, { services: await registry.list() });
     } catch (err) {

@@ -29,16 +29,22 @@ export function createServiceRegistry(options: {
 
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
   redis.on('error', () => {}); // the bus already reports Redis outages; this is best effort
+  let closed = false;
+  let beating: Promise<void> = Promise.resolve();
   const beat = async () => {
     try {
+      if (closed) return;
       const status = await current();
       await redis.set(`${KEY_PREFIX}${instance}`, JSON.stringify(status), 'PX', intervalMs * 3);
     } catch (err) {
       logger.debug({ err }, 'service heartbeat not written');
     }
   };
-  void beat();
-  const timer = setInterval(() => void beat(), intervalMs).unref();
+  const tick = () => {
+    beating = beat();
+  };
+  tick();
+  const timer = setInterval(tick, intervalMs).unref();
 
   return {
     async list() {
@@ -58,7 +64,9 @@ export function createServiceRegistry(options: {
         .sort((a, b) => a.service.localeCompare(b.service) || a.instance.localeCompare(b.instance));
     },
     async close() {
+      closed = true;
       clearInterval(timer);
+      await beating; // a beat in flight would write the key again after the DEL
       await redis.del(`${KEY_PREFIX}${instance}`).catch(() => {}); // gone at once, not after the TTL
       redis.disconnect();
     },

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GROUPS, SERVICES, STREAMS, makeEvent, type EventEnvelope } from '@pizza/contracts';
-import type { Consumer, ServiceModule, ServiceRuntime } from '@pizza/infra';
+import { MessageAbandoned, type Consumer, type ServiceModule, type ServiceRuntime } from '@pizza/infra';
 import { resumeSimulations } from './resume-simulations';
 import { delayFor, dueAt, resultEventId, type SimulatorDelays } from './step-plan';
 
@@ -45,7 +45,11 @@ export function simulatorModule(runtime: ServiceRuntime, options: { resumeFromSt
           if (!range) return;
           const wait = dueAt(envelope, range) - Date.now();
           // on shutdown the wait is cut short and the request stays pending for the next run
-          if (wait > 0) await sleep(wait, undefined, { signal: stopping.signal });
+          if (wait > 0) {
+            await sleep(wait, undefined, { signal: stopping.signal }).catch((err: unknown) => {
+              throw stopping.signal.aborted ? new MessageAbandoned('simulator shutting down') : err;
+            });
+          }
           await publishStep(envelope);
           logger.debug({ orderId: envelope.orderId, eventId: envelope.eventId, type: envelope.type }, 'simulated step published');
         },

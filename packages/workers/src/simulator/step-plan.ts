@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { DelayRange } from '@pizza/infra';
+import { drawDelay, nameBasedUuid, type DelayRange } from '@pizza/infra';
 import type { EventEnvelope } from '@pizza/contracts';
 
 export interface SimulatorDelays {
@@ -30,8 +30,7 @@ export function seededFraction(seed: string): number {
 
 /** The moment a step is due: request time + a delay drawn once per request. */
 export function dueAt(request: EventEnvelope, range: DelayRange): number {
-  const delay = range.min + Math.floor(seededFraction(request.eventId) * (range.max - range.min + 1));
-  return Date.parse(request.occurredAt) + delay;
+  return Date.parse(request.occurredAt) + drawDelay(range, () => seededFraction(request.eventId));
 }
 
 /**
@@ -39,7 +38,5 @@ export function dueAt(request: EventEnvelope, range: DelayRange): number {
  * again after a crash (before the ack) yields the same eventId and consumers dedupe it.
  */
 export function resultEventId(requestEventId: string): string {
-  const hex = createHash('sha256').update(`simulated:${requestEventId}`).digest('hex');
-  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  return nameBasedUuid(`simulated:${requestEventId}`);
 }
