@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { TRPCError } from '@trpc/server';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { MAX_BODY_BYTES, TRPC_SOCKET_PATH, type HealthReport } from '@pizza/contracts';
 import type { Logger, Metrics } from '@pizza/infra';
@@ -6,6 +7,7 @@ import { AppError, toTRPCError } from '../app-error';
 import { appRouter } from '../router';
 import type { ApiContext } from '../trpc';
 import { meterPushes } from './push-metrics';
+import { SlowFollowerError } from './status-listener';
 import { createSocketEndpoint, type SocketEndpoint } from './socket-endpoint';
 import type { TrackingService } from './tracking-service';
 
@@ -19,13 +21,20 @@ export interface TrpcSocketOptions {
   atCapacity: () => boolean;
 }
 
-/** Domain errors leave the subscription as their tRPC code (NOT_FOUND), not as a 500. */
-function withTrpcErrors(tracking: TrackingService): TrackingService {
+/**
+ * Domain errors leave the subscription as their tRPC code (NOT_FOUND), not as a 500; a client too
+ * slow to keep up is told so (and counted as dropped), so it resubscribes with its lastEventId.
+ */
+function withTrpcErrors(tracking: TrackingService, metrics: Metrics): TrackingService {
   return {
     async *follow(orderId, lastEventId, signal) {
       try {
         yield* tracking.follow(orderId, lastEventId, signal);
       } catch (error) {
+        if (error instanceof SlowFollowerError) {
+          metrics.wsDropped.inc({ transport: 'trpc', reason: 'slow' });
+          throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'Too slow to keep up: resubscribe with lastEventId', cause: error });
+        }
         throw error instanceof AppError ? toTRPCError(error) : error;
       }
     },
@@ -38,7 +47,7 @@ function withTrpcErrors(tracking: TrackingService): TrackingService {
  */
 export function createTrpcSocket(options: TrpcSocketOptions): SocketEndpoint {
   const { metrics, logger, health } = options;
-  const tracking = withTrpcErrors(meterPushes(options.tracking, metrics, 'trpc'));
+  const tracking = withTrpcErrors(meterPushes(options.tracking, metrics, 'trpc'), metrics);
   const endpoint = createSocketEndpoint({
     transport: 'trpc',
     matches: (pathname) => pathname === TRPC_SOCKET_PATH || pathname === `${TRPC_SOCKET_PATH}/`,

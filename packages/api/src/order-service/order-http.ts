@@ -20,26 +20,19 @@ export interface OrderHttpOptions {
 const REST_PREFIX = '/api/v1';
 const TRPC_PREFIX = '/api/trpc/';
 
-/** Route templates for metric labels (never raw paths: ids would explode cardinality). */
-const ROUTES: [RegExp, string][] = [
-  [/^\/api\/v1\/menu\/?$/, '/api/v1/menu'],
-  [/^\/api\/v1\/menu\/[^/]+$/, '/api/v1/menu/{id}'],
-  [/^\/api\/v1\/orders\/?$/, '/api/v1/orders'],
-  [/^\/api\/v1\/orders\/[^/]+$/, '/api/v1/orders/{id}'],
-  [/^\/api\/v1\/health(\/liveness|\/readiness)?$/, ''],
-  [/^\/api\/v1\/openapi\.json$/, '/api/v1/openapi.json'],
-  [/^\/api\/docs(\/.*)?$/, '/api/docs'],
+/**
+ * The order service's routes: the template labels metrics (never raw paths: ids would explode
+ * cardinality); `method` is what a REST route answers (HEAD goes with GET), others get 405.
+ */
+const ROUTES: { pattern: RegExp; template: string; method?: string }[] = [
+  { pattern: /^\/api\/v1\/menu\/?$/, template: '/api/v1/menu', method: 'GET' },
+  { pattern: /^\/api\/v1\/menu\/[^/]+$/, template: '/api/v1/menu/{id}', method: 'GET' },
+  { pattern: /^\/api\/v1\/orders\/?$/, template: '/api/v1/orders', method: 'POST' },
+  { pattern: /^\/api\/v1\/orders\/[^/]+$/, template: '/api/v1/orders/{id}', method: 'GET' },
+  { pattern: /^\/api\/v1\/openapi\.json$/, template: '/api/v1/openapi.json', method: 'GET' },
+  { pattern: /^\/api\/docs(\/.*)?$/, template: '/api/docs' },
 ];
 const PROCEDURES = new Set(['menu.list', 'menu.byId', 'orders.create', 'orders.byId', 'health']);
-
-/** The methods each REST route answers (HEAD goes with GET). */
-const REST_METHODS: [RegExp, string][] = [
-  [/^\/api\/v1\/menu\/?$/, 'GET'],
-  [/^\/api\/v1\/menu\/[^/]+$/, 'GET'],
-  [/^\/api\/v1\/orders\/?$/, 'POST'],
-  [/^\/api\/v1\/orders\/[^/]+$/, 'GET'],
-  [/^\/api\/v1\/openapi\.json$/, 'GET'],
-];
 
 function methodNotAllowed(res: ServerResponse, allow: string, path: string): true {
   const allowed = allow === 'GET' ? 'GET, HEAD' : allow;
@@ -48,7 +41,8 @@ function methodNotAllowed(res: ServerResponse, allow: string, path: string): tru
 }
 
 export function orderRouteOf(_method: string, path: string): string | null {
-  for (const [pattern, template] of ROUTES) if (pattern.test(path)) return template || path;
+  const route = ROUTES.find(({ pattern }) => pattern.test(path));
+  if (route) return route.template;
   if (path.startsWith(TRPC_PREFIX)) {
     const name = path.slice(TRPC_PREFIX.length);
     return PROCEDURES.has(name) ? `${TRPC_PREFIX}${name}` : name.includes(',') ? `${TRPC_PREFIX}{batch}` : `${TRPC_PREFIX}{unknown}`;
@@ -102,7 +96,7 @@ export function createOrderHttpHandler(options: OrderHttpOptions): RequestHandle
     }
     if (!path.startsWith(`${REST_PREFIX}/`)) return false;
 
-    const allowed = REST_METHODS.find(([pattern]) => pattern.test(path))?.[1];
+    const allowed = ROUTES.find(({ pattern }) => pattern.test(path))?.method;
     if (allowed && method !== allowed && !(method === 'HEAD' && allowed === 'GET')) return methodNotAllowed(res, allowed, path);
     // HEAD is a GET whose body node leaves out; the adapter only knows GET
     if (method === 'HEAD') req.method = 'GET';
