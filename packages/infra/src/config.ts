@@ -66,6 +66,9 @@ const ConfigSchema = z.object({
 
 export type Config = z.infer<typeof ConfigSchema>;
 
+/** Every variable the services read and validate (deployment manifests are checked against it). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(ConfigSchema.shape);
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }

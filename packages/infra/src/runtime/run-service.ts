@@ -131,6 +131,9 @@ export async function startService(options: RunServiceOptions): Promise<RunningS
   return { runtime, server, port, stop };
 }
 
+/** A stopping process exits after this long even if its drain is not done (orchestrators wait longer). */
+export const SHUTDOWN_DEADLINE_MS = 15_000;
+
 /** startService for a process entry point: exits with a clear message on bad config, stops on signals. */
 export async function runService(options: RunServiceOptions): Promise<void> {
   let running: RunningService;
@@ -147,7 +150,7 @@ export async function runService(options: RunServiceOptions): Promise<void> {
   const onSignal = (signal: NodeJS.Signals) => {
     running.runtime.logger.info({ signal }, 'signal received');
     void running.stop().then(() => process.exit(0));
-    setTimeout(() => process.exit(1), 15_000).unref(); // never hang forever on shutdown
+    setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS).unref(); // never hang forever on shutdown
   };
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);

@@ -1,0 +1,3 @@
+import base from '@pizza/eslint-config';
+
+export default [...base];
