@@ -12,6 +12,7 @@ import type { ScenarioResult } from './results';
 import { runScenario, type ScenarioContext, type ScenarioSpec } from './scenario';
 import { menuScenario } from './scenarios/menu';
 import { ordersScenario } from './scenarios/orders';
+import { pipelineScenario } from './scenarios/pipeline';
 import { pushLatencyScenario } from './scenarios/push-latency';
 import { socketCapacityScenario } from './scenarios/socket-capacity';
 import { startupScenario } from './scenarios/startup';
@@ -36,15 +37,18 @@ function reExecWithMoreFiles(options: BenchOptions): boolean {
 }
 
 function ensureBuilt(options: BenchOptions): void {
-  const missing = missingBuilds(options.distributed);
+  const missing = missingBuilds(needsDistributed(options));
   if (missing.length === 0) return;
   console.log(`The bench runs the built system, and these are missing:\n  ${missing.join('\n  ')}\nRunning \`pnpm -w build\` (turbo) first…`);
   const result = spawnSync('pnpm', ['-w', 'build'], { cwd: REPO_DIR, stdio: 'inherit' });
-  const still = missingBuilds(options.distributed);
+  const still = missingBuilds(needsDistributed(options));
   if (result.status !== 0 || still.length > 0) {
     throw new HarnessError(`\`pnpm build\` did not produce ${still.join(', ') || 'a clean build'}; run \`pnpm build\` and fix it, then \`pnpm bench\` again.`);
   }
 }
+
+/** The pipeline scenario runs the distributed topology even without --distributed. */
+const needsDistributed = (options: BenchOptions) => options.distributed || options.only.includes('pipeline');
 
 class HarnessError extends Error {
   override name = 'HarnessError';
@@ -61,6 +65,7 @@ function plan(ctx: ScenarioContext): ScenarioSpec[] {
     if (wanted('push')) specs.push(pushLatencyScenario(ctx, kind));
     if (wanted('sockets')) specs.push(socketCapacityScenario(ctx, kind));
   }
+  if (wanted('pipeline')) specs.push(pipelineScenario(ctx));
   if (wanted('startup')) specs.push(startupScenario(ctx));
   if (wanted('web')) specs.push(webSizeScenario());
   return specs;

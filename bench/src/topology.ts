@@ -17,6 +17,8 @@ export interface Topology {
   apiPid: number;
   /** The process holding the tracking sockets. */
   socketPid: number;
+  /** Every service process by name (distributed: order-service, notifications, delivery, simulator). */
+  services: Record<string, { pid: number; url: string }>;
   stop(): Promise<void>;
 }
 
@@ -52,7 +54,8 @@ async function startEmbedded(env: Record<string, string>, nodeArgs: string[]): P
     await stop();
     throw error;
   }
-  return { kind: 'embedded', apiUrl: `http://127.0.0.1:${port}`, wsUrl: `ws://127.0.0.1:${port}`, apiPid: server.pid, socketPid: server.pid, stop };
+  const url = `http://127.0.0.1:${port}`;
+  return { kind: 'embedded', apiUrl: url, wsUrl: `ws://127.0.0.1:${port}`, apiPid: server.pid, socketPid: server.pid, services: { 'all-in-one': { pid: server.pid, url } }, stop };
 }
 
 /** A private redis-server on a free loopback port, never the system one on 6379. */
@@ -83,17 +86,19 @@ async function startDistributed(env: Record<string, string>, nodeArgs: string[])
     };
     // the order service first: it creates the schema and seeds the menu in the shared file
     const order = await start('order-service', BUILT.orderService, nodeArgs);
-    const [notifications] = await Promise.all([
+    const [notifications, delivery, simulator] = await Promise.all([
       start('notifications', BUILT.notifications),
       start('delivery', BUILT.delivery),
       start('simulator', BUILT.simulator),
     ]);
+    const service = (s: { child: Child; port: number }) => ({ pid: s.child.pid, url: `http://127.0.0.1:${s.port}` });
     return {
       kind: 'distributed',
       apiUrl: `http://127.0.0.1:${order.port}`,
       wsUrl: `ws://127.0.0.1:${notifications.port}`,
       apiPid: order.child.pid,
       socketPid: notifications.child.pid,
+      services: { 'order-service': service(order), notifications: service(notifications), delivery: service(delivery), simulator: service(simulator) },
       stop,
     };
   } catch (error) {
