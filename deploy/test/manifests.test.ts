@@ -11,6 +11,7 @@ import { K8S_DIR, REPO_ROOT } from '../src/paths';
 import { servedPaths } from './probe-paths';
 import { OVERLAYS, at, renderOverlay, type K8sObject } from './render';
 import { schemaProblems } from './schemas';
+import { unknownFieldProblems } from './known-fields';
 import { named, ofKind, podTemplates, selects, type Container, type LabelSelector, type PodTemplate } from './workloads';
 
 /** The project's workloads: Deployment and Service names, and the docker/Dockerfile target of each. */
@@ -34,6 +35,7 @@ const BACKENDS_SECRET = 'pizza-express-backends';
 const EXAMPLE_SECRET = parseEnv(readFileSync(resolve(K8S_DIR, 'overlays/prod/backends.example.env'), 'utf8'));
 
 const rendered = Object.fromEntries(OVERLAYS.map((o) => [o, renderOverlay(o)])) as Record<(typeof OVERLAYS)[number], K8sObject[]>;
+let typeChecked: Record<string, string[]> | undefined;
 
 /** EXPOSE of each target of docker/Dockerfile: the port its image listens on. */
 function dockerfilePorts(): Record<string, number> {
@@ -88,6 +90,11 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
   it('every object passes the schema of its kind (Kubernetes API, KEDA and Prometheus Operator CRDs)', () => {
     expect(objects.length).toBeGreaterThan(20);
     expect(objects.flatMap(schemaProblems)).toEqual([]);
+  });
+
+  it('every object names only fields its kind has, at any depth (the API server rejects unknown fields)', () => {
+    typeChecked ??= unknownFieldProblems(rendered);
+    expect(typeChecked[overlay]).toEqual([]);
   });
 
   it('every object lives in the pizza-express namespace and is named once per kind', () => {
