@@ -121,14 +121,23 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     for (const pod of pods.filter((p) => p.workload.kind !== 'Job')) {
       expect(selects(at(pod.workload, 'spec', 'selector'), pod.labels), `${pod.workload.kind} ${pod.workload.metadata.name}`).toBe(true);
     }
-    const selectorOf = (o: K8sObject) => at<LabelSelector>(o, 'spec', o.kind === 'Service' ? 'selector' : o.kind === 'NetworkPolicy' ? 'podSelector' : 'selector');
+    const selectorOf = (o: K8sObject) => at<LabelSelector>(o, 'spec', o.kind === 'NetworkPolicy' ? 'podSelector' : 'selector');
     for (const object of objects.filter((o) => ['Service', 'PodDisruptionBudget', 'NetworkPolicy'].includes(o.kind))) {
       const matched = pods.filter((p) => selects(selectorOf(object), p.labels));
       expect(matched.length, `${object.kind} ${object.metadata.name} selects no pod`).toBeGreaterThan(0);
     }
   });
 
-  it('every Service port and every probe names a port its pods declare', () => {
+  it('every Service port, network-policy port and probe names a port its pods declare', () => {
+    for (const policy of ofKind(objects, 'NetworkPolicy')) {
+      const matched = pods.filter((p) => selects(at(policy, 'spec', 'podSelector'), p.labels));
+      const names = (at<{ ports?: { port: string | number }[] }[]>(policy, 'spec', 'ingress') ?? []).flatMap((rule) => (rule.ports ?? []).map((p) => p.port));
+      if (names.length === 0) continue; // deny-all: no rule, no port
+      for (const pod of matched) {
+        const declared = pod.spec.containers.flatMap((c) => c.ports ?? []).flatMap((p) => [p.name, p.containerPort]);
+        expect(names.some((n) => declared.includes(n)), `NetworkPolicy ${policy.metadata.name} opens no port of ${pod.workload.metadata.name}`).toBe(true);
+      }
+    }
     for (const service of ofKind(objects, 'Service')) {
       const matched = pods.filter((p) => selects(at(service, 'spec', 'selector'), p.labels));
       for (const port of at<{ targetPort: string | number }[]>(service, 'spec', 'ports') ?? []) {
