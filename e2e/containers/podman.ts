@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -43,7 +44,7 @@ export async function healthy(name: string): Promise<boolean> {
 }
 
 export interface Inspected {
-  State: { Status: string };
+  State: { Status: string; Pid: number };
   HostConfig: { ReadonlyRootfs: boolean; CapDrop: string[] | null; SecurityOpt: string[] | null };
   EffectiveCaps: string[] | null;
   Config: { User: string };
@@ -69,4 +70,12 @@ export async function statusInside(name: string, port: number, path: string): Pr
 /** The /metrics page of a node service container. */
 export async function metricsOf(name: string, port: number): Promise<string> {
   return podman('exec', name, 'node', '-e', `fetch('http://127.0.0.1:${port}/metrics').then(r=>r.text()).then(t=>process.stdout.write(t))`);
+}
+
+/** Effective uid and capabilities of the container's main process, as the host kernel sees them. */
+export function processCredentials(pid: number): { uid: number; capEff: bigint } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const uid = Number(/^Uid:\s+\d+\s+(\d+)/m.exec(status)![1]);
+  const capEff = BigInt(`0x${/^CapEff:\s+([0-9a-f]+)/m.exec(status)![1]}`);
+  return { uid, capEff };
 }
