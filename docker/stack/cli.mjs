@@ -32,6 +32,10 @@ const EDGE_PORT = Number(process.env.EDGE_PORT || 8080);
 const OPTIONAL = new Set(['grafana', 'loki', 'alloy']);
 
 const say = (line) => console.log(`› ${line}`);
+/** Build progress: podman's step lines only, one per line, shortened. */
+const buildSteps = (chunk) => {
+  for (const line of String(chunk).split('\n')) if (/STEP \d+\/\d+:/.test(line)) console.log(`    ${line.trim().slice(0, 110)}`);
+};
 
 async function succeeds(cmd, args) {
   try {
@@ -106,6 +110,9 @@ async function imageAvailable(image) {
 }
 
 async function podmanUp(observability) {
+  if (process.getuid?.() !== 0) throw new StackError('Podman needs root here (networks, images made with debootstrap): run as root, or use Docker');
+  await down(PROJECT, { keepNetwork: true });
+  await checkPortFree();
   hostSetup();
   const env = { ...process.env, EDGE_ADDRESS, EDGE_PORT: String(EDGE_PORT) };
   if (observability) env.PROMETHEUS_ADDR ||= 'prometheus:9090';
@@ -123,10 +130,8 @@ async function podmanUp(observability) {
     if (service.depends_on && !Array.isArray(service.depends_on)) for (const s of skipped) delete service.depends_on[s.split(' ')[0]];
   }
 
-  await down(PROJECT, { keepNetwork: true });
-  await checkPortFree();
   const targets = [...new Set(Object.values(model.services).filter((s) => s.build && !s.profiles?.length).map((s) => s.build.target))];
-  const built = await ensureImages(ROOT, targets, { log: say });
+  const built = await ensureImages(ROOT, targets, { log: say, onOutput: buildSteps });
   say(`images: ${Object.entries(built).map(([t, how]) => `${t} ${how}`).join(', ')}`);
   say('starting containers and waiting until every one is healthy');
   await up(PROJECT, model);
@@ -214,7 +219,7 @@ async function main(argv) {
   if (command === 'logs') return podmanLogs(names, flags.has('-f'));
   hostSetup();
   const targets = flags.has('--all') ? TARGETS : TARGETS.filter((t) => t !== 'server');
-  const built = await ensureImages(ROOT, targets, { log: say });
+  const built = await ensureImages(ROOT, targets, { log: say, onOutput: buildSteps });
   say(`images: ${Object.entries(built).map(([t, how]) => `${t} ${how}`).join(', ')}`);
 }
 
