@@ -112,9 +112,14 @@ EOF
 }
 
 # redis:7-alpine — Debian's Redis 7.0, as user redis (999, as upstream) in /data (the compose file
-# gives the command).
+# gives the command). Like the upstream image, protected mode is off: the network is the boundary.
+mkdir -p "$work/redis"
+printf '#!/bin/sh\nif [ "$1" = redis-server ]; then shift; exec redis-server --protected-mode no "$@"; fi\nexec "$@"\n' >"$work/redis/docker-entrypoint.sh"
+chmod 755 "$work/redis/docker-entrypoint.sh"
 apt_image docker.io/library/redis:7-alpine "redis-server" <<'EOF'
+COPY redis/docker-entrypoint.sh /usr/local/bin/docker-entrypoint.sh
 RUN groupmod -g 999 redis && usermod -u 999 -g 999 redis && mkdir -p /data && chown -R redis:redis /data /var/lib/redis
+ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]
 WORKDIR /data
 USER redis
 EXPOSE 6379

@@ -105,11 +105,14 @@ async function waitFor(containers, condition, deadline, log) {
         if (health === 'running' && condition !== 'service_healthy') break;
         if (health === 'running') throw new StackError(`${name} has no health check, yet another service waits for it to be healthy`);
         if (health === 'exited') {
-          const tail = (await podman(['logs', '--tail', '5', name]).catch(() => '')).trim().split('\n').at(-1);
+          const tail = (await podman(['logs', '--tail', '1', name]).catch(() => '')).trim().slice(0, 200);
           throw new StackError(`${name} stopped while starting${tail ? `: ${tail}` : ''}`);
         }
       }
-      if (Date.now() > deadline) throw new StackError(`${name} did not become healthy in time: see \`pnpm stack logs ${name.replace(/-\d+$/, '')}\``);
+      if (Date.now() > deadline) {
+        const tail = (await podman(['logs', '--tail', '1', name]).catch(() => '')).trim().slice(0, 200);
+        throw new StackError(`${name} did not become healthy in time${tail ? ` (last log line: ${tail})` : ''}: see \`pnpm stack logs\``);
+      }
       log?.(name);
       await sleep(1000);
     }
