@@ -27,6 +27,15 @@ const duration = (text) => {
 const networkName = (project) => `${project}_default`;
 const containerName = (project, service, index) => `${project}-${service}-${index}`;
 
+/** Compose's healthcheck test in podman's terms: a JSON array runs as is, a string through sh -c. */
+function healthCommand(test) {
+  if (!Array.isArray(test)) return test;
+  const [kind, ...rest] = test;
+  if (kind === 'CMD') return JSON.stringify(rest);
+  if (kind === 'CMD-SHELL') return rest.join(' ');
+  return 'none';
+}
+
 /** The `podman run` arguments for one replica of a service. */
 export function runArgs(project, name, service, index) {
   const args = ['run', '-d', '--pull=never', '--name', containerName(project, name, index)];
@@ -49,7 +58,7 @@ export function runArgs(project, name, service, index) {
   for (const p of service.ports ?? []) args.push('-p', String(p));
   const hc = service.healthcheck;
   if (hc?.test) {
-    args.push('--health-cmd', Array.isArray(hc.test) ? JSON.stringify(hc.test) : hc.test);
+    args.push('--health-cmd', healthCommand(hc.test));
     if (duration(hc.interval)) args.push('--health-interval', duration(hc.interval));
     if (duration(hc.timeout)) args.push('--health-timeout', duration(hc.timeout));
     if (duration(hc.start_period)) args.push('--health-start-period', duration(hc.start_period));
