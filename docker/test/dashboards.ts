@@ -143,3 +143,23 @@ export function declaredMetricSeries(): Set<string> {
   }
   return series;
 }
+
+/** The series names live /metrics pages expose (# TYPE lines; histograms with their series). */
+export function exposedMetricSeries(pages: string[]): Set<string> {
+  const exposed = new Set<string>();
+  for (const page of pages) {
+    for (const m of page.matchAll(/^# TYPE (\S+) (\S+)/gm)) {
+      exposed.add(m[1]!);
+      if (m[2] === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) exposed.add(`${m[1]}${suffix}`);
+      if (m[2] === 'counter' && !m[1]!.endsWith('_total')) exposed.add(`${m[1]}_total`);
+    }
+  }
+  return exposed;
+}
+
+/** The metric names the dashboards query (Prometheus's own series excepted), and those not on the pages. */
+export function dashboardMetricsOn(pages: string[]): { used: string[]; missing: string[] } {
+  const exposed = exposedMetricSeries(pages);
+  const used = [...new Set(Object.values(dashboardMetricNames()).flat())].filter((name) => !PROMETHEUS_SYNTHETIC.has(name));
+  return { used, missing: used.filter((name) => !exposed.has(name)) };
+}

@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { renderTemplate, templateVariables, TEMPLATE_VARIABLES, TEMPLATES_DIR } from '../nginx/render.mjs';
 import {
   dashboardMetricNames,
@@ -214,7 +214,7 @@ describe('compose.yaml', () => {
       .map(([n]) => n);
     expect(published).toEqual(['nginx']);
     const nginx = svc('nginx');
-    expect(nginx.ports).toEqual(['${HTTP_PORT:-80}:80']);
+    expect(nginx.ports).toEqual(['${EDGE_ADDRESS:-127.0.0.1}:${EDGE_PORT:-8080}:8080']);
     for (const dep of ['order-service', 'notifications', 'web']) {
       expect(nginx.depends_on?.[dep]?.condition, dep).toBe('service_healthy');
     }
@@ -224,7 +224,7 @@ describe('compose.yaml', () => {
     const env = environmentOf(svc('nginx'));
     for (const name of TEMPLATE_VARIABLES) expect(env, name).toHaveProperty(name);
     expect(env).toMatchObject({
-      NGINX_LISTEN: '80',
+      NGINX_LISTEN: '8080',
       ORDER_SERVICE_ADDR: 'order-service:8003',
       NOTIFICATIONS_ADDR: 'notifications:8002',
       WEB_ADDR: 'web:3000',
@@ -285,6 +285,28 @@ describe('compose files reference what exists', () => {
   });
 });
 
+describe('deployment defaults', () => {
+  const merged = mergedCompose();
+  // MongoDB and Grafana/Loki keep their images' own users and writable roots (not run here).
+  const HARDENED = ['redis', 'order-service', 'notifications', 'delivery', 'simulator', 'web', 'nginx', 'prometheus', 'alloy'];
+
+  it.each(HARDENED)('%s: read-only root filesystem, no capabilities, no privilege escalation', (name) => {
+    const s = merged.services[name]!;
+    expect(s.read_only).toBe(true);
+    expect(s.cap_drop).toEqual(['ALL']);
+    expect(s.security_opt).toEqual(['no-new-privileges:true']);
+  });
+
+  it('the edge, Redis and the log collector run as non-root users', () => {
+    for (const name of ['nginx', 'redis', 'alloy']) expect(String(merged.services[name]!.user), name).toMatch(/^[1-9]\d*:\d+$/);
+  });
+
+  it('the observability stack refuses to start without a Grafana admin password', () => {
+    const env = merged.services.grafana!.environment!;
+    expect(String(env.GF_SECURITY_ADMIN_PASSWORD)).toMatch(/^\$\{GRAFANA_ADMIN_PASSWORD:\?[^}]+\}$/);
+  });
+});
+
 describe('Dockerfile', () => {
   const text = readText(docker('Dockerfile'));
   const stage = (name: string) => {
@@ -308,7 +330,19 @@ describe('Dockerfile', () => {
     expect(build).toContain('pnpm build');
     expect(build).toMatch(/nodedir=\/usr\/local/);
     expect(build).toMatch(/python3 make g\+\+/);
-    expect(stage('deploy')).toMatch(/deploy --legacy --prod/);
+    expect(stage('deploy')).toContain('deploy --prod --offline --config.inject-workspace-packages=true');
+  });
+
+  it('copies the manifest of every workspace package before installing (and no other)', () => {
+    const workspace = (parse(readText(join(REPO_ROOT, 'pnpm-workspace.yaml'))) as { packages: string[] }).packages.flatMap((glob) =>
+      glob.endsWith('/*')
+        ? readdirSync(join(REPO_ROOT, glob.slice(0, -2)), { withFileTypes: true })
+            .filter((d) => d.isDirectory())
+            .map((d) => `${glob.slice(0, -2)}/${d.name}`)
+        : [glob],
+    );
+    const copied = [...stage('build').matchAll(/^COPY (\S+)\/package\.json \1\/$/gm)].map((m) => m[1]);
+    expect(copied.sort()).toEqual(workspace.sort());
   });
 
   it('runs as the node user with a liveness HEALTHCHECK that needs no curl', () => {
@@ -317,7 +351,7 @@ describe('Dockerfile', () => {
     expect(runtime).toContain(
       "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/v1/health/liveness')",
     );
-    expect(stage('server')).toMatch(/^USER node$/m);
+    expect(stage('server')).not.toMatch(/^USER /m); // inherits node from runtime
     expect(stage('server')).toContain('CMD ["node", "dist/main.js"]');
   });
 
@@ -570,7 +604,7 @@ describe('README', () => {
     const readme = readText(docker('README.md'));
     expect(readme).toMatch(/Alloy/);
     expect(readme).toMatch(/Promtail/);
-    for (const path of ['http://localhost/', '/api/docs', '/grafana/', '/prometheus/'])
+    for (const path of ['http://127.0.0.1:8080/', '/api/docs', '/grafana/', '/prometheus/', 'pnpm stack up'])
       expect(readme).toContain(path);
   });
 });

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import WebSocket from 'ws';
 import { Order, TrackingMessage } from '@pizza/contracts';
-import { PROMETHEUS_SYNTHETIC, dashboardMetricNames } from '../../docker/test/dashboards';
+import { dashboardMetricsOn } from '../../docker/test/dashboards';
 import { stack } from './stack-env';
 
 const customer = { name: 'Edge Tester', phone: '+31 20 555 0101', address: '1 Proxy Street' };
@@ -94,16 +94,9 @@ test('every metric a Grafana dashboard queries exists on a live /metrics page', 
   const pages = await Promise.all(
     [s.orderService, ...s.notifications, s.delivery, s.simulator].map(async (a) => (await fetch(`http://${a}/metrics`)).text()),
   );
-  const exposed = new Set<string>();
-  for (const page of pages) for (const m of page.matchAll(/^# TYPE (\S+) (\S+)/gm)) {
-    exposed.add(m[1]!);
-    if (m[2] === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) exposed.add(`${m[1]}${suffix}`);
-    if (m[2] === 'counter' && !m[1]!.endsWith('_total')) exposed.add(`${m[1]}_total`);
-  }
-  const byDashboard = dashboardMetricNames() as Record<string, string[]>;
-  const used = [...new Set(Object.values(byDashboard).flat())].filter((name) => !(PROMETHEUS_SYNTHETIC as Set<string>).has(name));
+  const { used, missing } = dashboardMetricsOn(pages);
   expect(used.length).toBeGreaterThan(5);
-  expect(used.filter((name) => !exposed.has(name))).toEqual([]);
+  expect(missing).toEqual([]);
 });
 
 test('the app and the API docs load through NGINX with security headers', async ({ page }) => {

@@ -1,0 +1,2 @@
+// The one kind of failure `pnpm stack` reports as a single line (what failed and what to do).
+export class StackError extends Error {}
