@@ -317,6 +317,7 @@ describe('OpenAPI and docs', () => {
       ['/menu/{id}', 'get'],
       ['/orders', 'post'],
       ['/orders/{id}', 'get'],
+      ['/orders/{id}/events', 'get'],
       ['/health', 'get'],
       ['/health/liveness', 'get'],
       ['/health/readiness', 'get'],
