@@ -1,4 +1,5 @@
 import { cn } from '@/lib/cn';
+import { useLiveTransport } from './live-transport';
 import type { ConnectionState } from './use-order-tracking';
 
 const LOOK: Record<ConnectionState, { label: string; dot: string; chip: string }> = {
@@ -11,11 +12,13 @@ const LOOK: Record<ConnectionState, { label: string; dot: string; chip: string }
 /** Whether live updates are flowing. A status role so changes are announced politely. */
 export function ConnectionIndicator({ state }: { state: ConnectionState }) {
   const look = LOOK[state];
+  const transport = useLiveTransport();
   return (
     <p
       role="status"
       data-testid="connection-status"
       data-state={state}
+      data-transport={transport}
       className={cn('inline-flex h-8 items-center gap-2 rounded-full border px-3 text-sm font-semibold', look.chip)}
     >
       <span className="relative flex size-2.5" aria-hidden="true">
