@@ -1,5 +1,5 @@
 import { cn } from '@/lib/cn';
-import { useLiveTransport } from './live-transport';
+import { useLiveTransport } from '@/lib/live-transport';
 import type { ConnectionState } from './use-order-tracking';
 
 const LOOK: Record<ConnectionState, { label: string; dot: string; chip: string }> = {

@@ -2,7 +2,7 @@ import type { TrackingMessage } from '@pizza/contracts';
 import { skipToken } from '@tanstack/react-query';
 import { useCallback, useEffect, useState } from 'react';
 import { trpc } from '@/lib/trpc';
-import { fallBackToSse, useLiveTransport } from './live-transport';
+import { fallBackToSse, useLiveTransport } from '@/lib/live-transport';
 import { useOnline } from './online-status';
 import { newestMessage } from './timeline';
 import { useOrderEventSource, type EventSourceState } from './use-order-event-source';

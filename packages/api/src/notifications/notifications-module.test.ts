@@ -426,3 +426,24 @@ describe('SSE GET /api/v1/orders/{id}/events', () => {
     await stream.client.ended;
   });
 });
+
+describe('tRPC menu.stock over /ws/v1/trpc', () => {
+  it.each(['embedded', 'redis'] as const)('%s: every item at once, then only the items an order changed', async (topology) => {
+    const app = await startNotifications(topology);
+    const wsClient = createWSClient({ url: `${app.ws}/ws/v1/trpc`, WebSocket: WebSocket as unknown as typeof globalThis.WebSocket });
+    cleanups.push(() => wsClient.close());
+    const client = createTRPCClient<AppRouter>({ links: [wsLink({ client: wsClient })] });
+    const updates: { id: string; stock: number }[][] = [];
+    const subscription = client.menu.stock.subscribe(undefined, { onData: (levels) => updates.push(levels) });
+    cleanups.push(() => subscription.unsubscribe());
+    const menu = await app.running.runtime.storage.listMenu();
+    await expect.poll(() => updates.length).toBe(1);
+    expect(updates[0]).toEqual(menu.map(({ id, stock }) => ({ id, stock })));
+
+    const before = menu.find((item) => item.id === 'margherita')!.stock;
+    const orderId = await app.placeOrder(); // takes one Margherita
+    await app.publish(journeyEvents(orderId)[0]!); // its order.created
+    await expect.poll(() => updates.length, { timeout: 10_000 }).toBe(2);
+    expect(updates[1]).toEqual([{ id: 'margherita', stock: before - 1 }]);
+  });
+});
