@@ -1,4 +1,5 @@
 import { request, type ClientRequest } from 'node:http';
+import { OpenTally, PushLog, openInPool } from './crowd';
 
 export interface SseCrowd {
   /** Streams that answered 200 and delivered their first status event. */
@@ -17,25 +18,14 @@ export interface SseCrowd {
  */
 export async function openSseCrowd(url: string, count: number, concurrency: number, timeoutMs: number): Promise<SseCrowd> {
   const requests: ClientRequest[] = [];
-  const pushes: number[] = [];
-  let onPush: (() => void) | null = null;
-  let ready = 0;
-  let failed = 0;
-  const started = performance.now();
+  const pushes = new PushLog<number>();
+  const tally = new OpenTally();
+  const deadline = Date.now() + timeoutMs;
 
   const openOne = () =>
     new Promise<void>((resolve) => {
       let seen = 0;
-      let settled = false;
-      const settle = (ok: boolean) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        if (ok) ready += 1;
-        else failed += 1;
-        resolve();
-      };
-      const timer = setTimeout(() => settle(false), timeoutMs);
+      const settle = tally.settler(resolve, deadline - Date.now());
       const req = request(url, { agent: false, headers: { accept: 'text/event-stream' } }, (res) => {
         if (res.statusCode !== 200) {
           res.resume();
@@ -46,10 +36,7 @@ export async function openSseCrowd(url: string, count: number, concurrency: numb
           for (let at = chunk.indexOf('event: status'); at !== -1; at = chunk.indexOf('event: status', at + 1)) {
             seen += 1;
             if (seen === 1) settle(true);
-            else if (seen === 2) {
-              pushes.push(Date.now());
-              onPush?.();
-            }
+            else if (seen === 2) pushes.add(Date.now());
           }
         });
       });
@@ -58,34 +45,13 @@ export async function openSseCrowd(url: string, count: number, concurrency: numb
       requests.push(req);
     });
 
-  let next = 0;
-  const worker = async () => {
-    while (next < count) {
-      next += 1;
-      await openOne();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
-  const openMs = performance.now() - started;
+  const openMs = await openInPool(count, concurrency, deadline, openOne);
 
   return {
-    ready,
-    failed,
+    ready: tally.ready,
+    failed: tally.failed,
     openMs,
-    waitForPush(wanted, waitMs) {
-      return new Promise((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          onPush = null;
-          resolve([...pushes]);
-        };
-        const timer = setTimeout(done, waitMs);
-        onPush = () => {
-          if (pushes.length >= wanted) done();
-        };
-        onPush();
-      });
-    },
+    waitForPush: (wanted, waitMs) => pushes.waitFor(wanted, waitMs),
     close() {
       for (const req of requests) req.destroy();
     },

@@ -1,14 +1,13 @@
 import { orderEventsPath } from '@pizza/contracts';
-import { rssBytes, sleep } from '../children';
+import { settledRss, startOneUpdateTopology } from '../crowd';
 import { createOrder } from '../orders-api';
 import { metric, type Check } from '../results';
 import type { ScenarioContext, ScenarioSpec } from '../scenario';
 import { percentile } from '../stats';
-import { startTopology, type TopologyKind } from '../topology';
+import type { TopologyKind } from '../topology';
 import { openSseCrowd } from '../sse-crowd';
 
 const STREAMS_IN_FLIGHT = 128;
-const HOUR_MS = '3600000';
 
 interface SseRun {
   ready: number;
@@ -18,12 +17,6 @@ interface SseRun {
   allReceivedMs: number | null;
   rssMb: number;
 }
-
-/** Lets the process settle (timers, lazy allocations) before RSS is read. */
-const settledRss = async (pid: number) => {
-  await sleep(1500);
-  return rssBytes(pid);
-};
 
 /**
  * N SSE clients on `GET /api/v1/orders/{id}/events`, all following one order on the process that
@@ -43,13 +36,7 @@ export function sseCapacityScenario(ctx: ScenarioContext, kind: TopologyKind): S
       const rounds = Math.min(options.rounds, 3);
       for (let round = 0; round < rounds; round += 1) {
         const delay = 8000 + count * 5;
-        const topology = await startTopology(kind, {
-          SIM_CONFIRM_DELAY_MS: String(delay),
-          SIM_PREPARE_DELAY_MS: HOUR_MS,
-          SIM_PICKUP_DELAY_MS: HOUR_MS,
-          SIM_TRANSIT_DELAY_MS: HOUR_MS,
-          WS_MAX_CONNECTIONS: String(count + 1000),
-        });
+        const topology = await startOneUpdateTopology(kind, delay, count + 1000);
         try {
           const rss0 = await settledRss(topology.socketPid);
           const order = await createOrder(topology.apiUrl, 'cola', true);
