@@ -58,7 +58,9 @@ export function MenuItemCard({ item }: { item: MenuItem }) {
         >
           <Plus aria-hidden="true" />
           {/* the visible words start the accessible name: "Add Margherita to cart" (WCAG 2.5.3) */}
-          Add<span className="sr-only"> {item.name}</span> to cart
+          <span>
+            Add<span className="sr-only"> {item.name}</span> to cart
+          </span>
         </Button>
       </div>
     </Card>
