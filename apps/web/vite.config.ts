@@ -20,6 +20,8 @@ export default defineConfig({
     port: 3000,
     strictPort: true,
     proxy: {
+      // the one /api route the notifications service serves (SSE tracking); listed before /api
+      '^/api/v1/orders/[^/]+/events': { target: wsTarget.replace(/^ws/, 'http'), changeOrigin: true },
       '/api': { target: apiTarget, changeOrigin: true },
       '/ws': { target: wsTarget, ws: true, changeOrigin: true },
     },

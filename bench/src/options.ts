@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['menu', 'orders', 'push', 'sockets', 'pipeline', 'startup', 'web'] as const;
+export const SCENARIOS = ['menu', 'orders', 'push', 'sockets', 'sse', 'pipeline', 'startup', 'web'] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -13,6 +13,8 @@ export interface BenchOptions {
   seconds: number;
   /** Tracking sockets held open in the capacity scenario. */
   sockets: number;
+  /** SSE clients held open in the SSE capacity scenario. */
+  sseClients: number;
   /** Orders followed per round in the push-latency scenario. */
   pushOrders: number;
   connections: number;
@@ -27,6 +29,7 @@ const USAGE = `pnpm bench [-- options]
   --rounds <n>        rounds per scenario (default 5, quick 1)
   --seconds <n>       seconds of load per HTTP run (default 5, quick 2)
   --sockets <n>       sockets in the capacity scenario (default 10000, quick 1000)
+  --sse-clients <n>   SSE clients in the SSE capacity scenario (default 1000)
   --help`;
 
 export function parseOptions(argv: string[]): BenchOptions | null {
@@ -39,6 +42,7 @@ export function parseOptions(argv: string[]): BenchOptions | null {
       rounds: { type: 'string' },
       seconds: { type: 'string' },
       sockets: { type: 'string' },
+      'sse-clients': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -64,6 +68,7 @@ export function parseOptions(argv: string[]): BenchOptions | null {
     rounds: Math.round(positive('rounds', values.rounds, quick ? 1 : 5)),
     seconds: positive('seconds', values.seconds, quick ? 2 : 5),
     sockets: Math.round(positive('sockets', values.sockets, quick ? 1000 : 10_000)),
+    sseClients: Math.round(positive('sse-clients', values['sse-clients'], 1000)),
     pushOrders: quick ? 10 : 40,
     connections: 50,
   };

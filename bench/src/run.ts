@@ -15,17 +15,18 @@ import { ordersScenario } from './scenarios/orders';
 import { pipelineScenario } from './scenarios/pipeline';
 import { pushLatencyScenario } from './scenarios/push-latency';
 import { socketCapacityScenario } from './scenarios/socket-capacity';
+import { sseCapacityScenario } from './scenarios/sse-capacity';
 import { startupScenario } from './scenarios/startup';
 import { webSizeScenario } from './scenarios/web-size';
 import type { TopologyKind } from './topology';
 
 const FD_RAISED = 'PIZZA_BENCH_FD_RAISED';
 
-/** The client side of the socket scenario holds every socket in this process: raise its fd limit first. */
+/** The client side of the socket and SSE scenarios holds every connection in this process: raise its fd limit first. */
 function reExecWithMoreFiles(options: BenchOptions): boolean {
   const limit = openFilesLimit();
-  const needed = options.sockets + 2048;
-  if (!options.only.includes('sockets') || process.env[FD_RAISED] || limit === null || limit >= needed) return false;
+  const needed = Math.max(options.only.includes('sockets') ? options.sockets : 0, options.only.includes('sse') ? options.sseClients : 0) + 2048;
+  if (needed === 2048 || process.env[FD_RAISED] || limit === null || limit >= needed) return false;
   console.log(`open-files limit ${limit} < ${needed}: re-running under \`ulimit -n 65536\``);
   const child = spawn('bash', ['-c', 'ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$0" "$@"', process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
     stdio: 'inherit',
@@ -64,6 +65,7 @@ function plan(ctx: ScenarioContext): ScenarioSpec[] {
     if (wanted('orders')) specs.push(ordersScenario(ctx, kind));
     if (wanted('push')) specs.push(pushLatencyScenario(ctx, kind));
     if (wanted('sockets')) specs.push(socketCapacityScenario(ctx, kind));
+    if (wanted('sse')) specs.push(sseCapacityScenario(ctx, kind));
   }
   if (wanted('pipeline')) specs.push(pipelineScenario(ctx));
   if (wanted('startup')) specs.push(startupScenario(ctx));

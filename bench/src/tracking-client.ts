@@ -1,5 +1,6 @@
 import { WebSocket } from 'ws';
 import { TRACKING_SOCKET_PATH, type TrackingMessage } from '@pizza/contracts';
+import { OpenTally, PushLog, openInPool } from './crowd';
 
 export const trackingUrl = (wsUrl: string, orderId: string) => `${wsUrl}${TRACKING_SOCKET_PATH}/${orderId}`;
 
@@ -60,12 +61,9 @@ export interface SocketCrowd {
  */
 export async function openCrowd(url: string, count: number, concurrency: number, timeoutMs: number): Promise<SocketCrowd> {
   const sockets: WebSocket[] = [];
-  const pushes: Received[] = [];
+  const pushes = new PushLog<Received>();
   const firstStatuses = new Map<string, number>();
-  let onPush: (() => void) | null = null;
-  let ready = 0;
-  let failed = 0;
-  const started = performance.now();
+  const tally = new OpenTally();
   const deadline = Date.now() + timeoutMs;
 
   const openOne = () =>
@@ -73,16 +71,7 @@ export async function openCrowd(url: string, count: number, concurrency: number,
       const ws = new WebSocket(url, { perMessageDeflate: false });
       sockets.push(ws);
       let seen = 0;
-      let settled = false;
-      const settle = (ok: boolean) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        if (ok) ready += 1;
-        else failed += 1;
-        resolve();
-      };
-      const timer = setTimeout(() => settle(false), Math.max(1, deadline - Date.now()));
+      const settle = tally.settler(resolve, deadline - Date.now());
       ws.on('message', (data) => {
         const receivedAt = Date.now();
         seen += 1;
@@ -91,43 +80,21 @@ export async function openCrowd(url: string, count: number, concurrency: number,
           firstStatuses.set(message.status, (firstStatuses.get(message.status) ?? 0) + 1);
           settle(true);
         } else if (seen === 2) {
-          pushes.push({ message, receivedAt });
-          onPush?.();
+          pushes.add({ message, receivedAt });
         }
       });
       ws.on('error', () => settle(false));
       ws.on('close', () => settle(false));
     });
 
-  let next = 0;
-  const worker = async () => {
-    while (next < count && Date.now() < deadline) {
-      next += 1;
-      await openOne();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
-  const openMs = performance.now() - started;
+  const openMs = await openInPool(count, concurrency, deadline, openOne);
 
   return {
-    ready,
-    failed,
+    ready: tally.ready,
+    failed: tally.failed,
     openMs,
     firstStatuses,
-    waitForPush(expected, pushTimeoutMs) {
-      return new Promise((resolve) => {
-        const finish = () => {
-          clearTimeout(timer);
-          onPush = null;
-          resolve([...pushes]);
-        };
-        const timer = setTimeout(finish, pushTimeoutMs);
-        onPush = () => {
-          if (pushes.length >= expected) finish();
-        };
-        onPush();
-      });
-    },
+    waitForPush: (expected, pushTimeoutMs) => pushes.waitFor(expected, pushTimeoutMs),
     close() {
       for (const ws of sockets) {
         ws.removeAllListeners();

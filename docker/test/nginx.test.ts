@@ -2,7 +2,7 @@
 // the same nginx.conf + template as compose, rendered by render.mjs with 127.0.0.1 addresses.
 import { once } from 'node:events';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -106,6 +106,7 @@ describe('edge NGINX (nginx.conf + default.conf.template)', () => {
   let wsHttp: Server;
   let wss: WebSocketServer;
   const wsUpgradeHeaders: IncomingHttpHeaders[] = [];
+  const sseStreams: ServerResponse[] = [];
 
   beforeAll(async () => {
     nginxBin = requireTool('nginx');
@@ -113,7 +114,13 @@ describe('edge NGINX (nginx.conf + default.conf.template)', () => {
     web = await stub('web');
     prometheus = await stub('prometheus');
     grafana = await stub('grafana');
-    wsHttp = createServer((_req, res) => res.end('not a websocket'));
+    // the notifications stub also streams SSE: one event at once, a second only when asked
+    wsHttp = createServer((req, res) => {
+      if (!req.url?.endsWith('/events')) return res.end('not a websocket');
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(`id: 1\nevent: status\ndata: ${JSON.stringify({ path: req.url, lastEventId: req.headers['last-event-id'] ?? null })}\n\n`);
+      sseStreams.push(res);
+    });
     wss = new WebSocketServer({ server: wsHttp });
     wss.on('connection', (socket, req) => {
       wsUpgradeHeaders.push(req.headers);
@@ -303,6 +310,26 @@ describe('edge NGINX (nginx.conf + default.conf.template)', () => {
     expect(wsUpgradeHeaders.at(-1)!['x-request-id']).toMatch(/^[0-9a-f]{32}$/);
     socket.close();
     await once(socket, 'close');
+  });
+
+  it('/api/v1/orders/{id}/events reaches the notifications service unbuffered, Last-Event-ID kept', async () => {
+    const path = '/api/v1/orders/0b7e2c1a-1111-4222-8333-444455556666/events';
+    const chunks: string[] = [];
+    const req = request({ host: '127.0.0.1', port, path, headers: { 'last-event-id': 'abc', accept: 'text/event-stream' }, agent: false });
+    req.end();
+    const [res] = (await once(req, 'response')) as [IncomingMessage];
+    res.setEncoding('utf8');
+    res.on('data', (c: string) => chunks.push(c));
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/event-stream');
+    // the first event arrives while the upstream keeps the stream open: nothing is buffered
+    await expect.poll(() => chunks.join(''), { timeout: 10_000 }).toContain(`"lastEventId":"abc"`);
+    expect(chunks.join('')).toContain(`"path":"${path}"`);
+    sseStreams.at(-1)!.write('id: 2\nevent: status\ndata: {}\n\n');
+    await expect.poll(() => chunks.join(''), { timeout: 10_000 }).toContain('id: 2');
+    expect(api.seen.some((s) => s.url === path)).toBe(false);
+    sseStreams.at(-1)!.end();
+    await once(res, 'end');
   });
 
   // Last: it spends the order-creation budget of 127.0.0.1.

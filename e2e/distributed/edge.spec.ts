@@ -1,6 +1,10 @@
 import { expect, test } from '@playwright/test';
 import WebSocket from 'ws';
-import { Order, TrackingMessage } from '@pizza/contracts';
+import { Order, TrackingMessage, orderEventsPath } from '@pizza/contracts';
+// the notifications service's own test fixtures
+import { JOURNEY_RANKS } from '../../packages/api/src/notifications/journey.fixture';
+import { openSse, type SseEvent } from '../../packages/api/src/notifications/sse-client.fixture';
+import { rankOf, trackedEventId } from '../../packages/api/src/notifications/status-projection';
 import { dashboardMetricsOn } from '../../docker/test/dashboards';
 import { stack } from './stack-env';
 
@@ -54,6 +58,39 @@ test('every notifications replica behind NGINX delivers the whole journey', asyn
   }
 });
 const ORDER = ['created', 'confirmed', 'preparing', 'out_for_delivery', 'delivered'];
+
+test('SSE through NGINX: clients on both replicas that drop after preparing resume with Last-Event-ID, each later state once', async () => {
+  const order = await placeOrder();
+  const url = `${stack().edge}${orderEventsPath(order.id)}`;
+  const ranksOf = (events: SseEvent[]) => events.map((e) => rankOf(TrackingMessage.parse(JSON.parse(e.data))));
+  const follow = async () => {
+    const first = openSse(url);
+    await expect.poll(() => ranksOf(first.events).includes(PREPARING), { timeout: 30_000 }).toBe(true);
+    first.close();
+    const seen = first.events.slice(0, ranksOf(first.events).indexOf(PREPARING) + 1);
+    // stay away while the order moves on, so the reconnect has states to replay
+    await expect.poll(async () => Order.parse(await (await fetch(`${stack().edge}/api/v1/orders/${order.id}`)).json()).status, { timeout: 30_000 }).not.toBe('preparing');
+    const second = openSse(url, { 'last-event-id': seen.at(-1)!.id! });
+    try {
+      await expect.poll(() => ranksOf(second.events).at(-1), { timeout: 30_000 }).toBe(DELIVERED);
+    } finally {
+      second.close();
+    }
+    return [...seen, ...second.events];
+  };
+  // NGINX balances the streams across both replicas
+  const journeys = await Promise.all(Array.from({ length: 6 }, follow));
+  for (const journey of journeys) {
+    expect(ranksOf(journey)).toEqual(JOURNEY_RANKS);
+    expect(journey.map((e) => e.id)).toEqual(JOURNEY_RANKS.map((rank) => trackedEventId(order.id, rank)));
+  }
+  for (const replica of stack().notifications) {
+    const metrics = await (await fetch(`http://${replica}/metrics`)).text();
+    expect(metrics, replica).toMatch(/ws_messages_pushed_total\{[^}]*transport="sse"[^}]*\} [1-9]/);
+  }
+});
+const PREPARING = 20;
+const DELIVERED = 43;
 
 test('the order rate limit answers 429 with a JSON body', async () => {
   const attempts = await Promise.all(

@@ -107,7 +107,7 @@ test('a double click on "Place order" creates one order', async ({ page, request
 
 test('dev tools show live health and the operator links', async ({ page }) => {
   await page.goto('/dev');
-  for (const name of ['HTTP dashboard', 'Event pipeline dashboard', 'Application logs dashboard', 'Prometheus', 'API docs', 'OpenAPI document']) {
+  for (const name of ['HTTP dashboard', 'Event pipeline dashboard', 'Application logs dashboard', 'Prometheus', 'API docs', 'OpenAPI document', 'AsyncAPI document']) {
     await expect(page.getByRole('link', { name: new RegExp(name) })).toBeVisible();
   }
   const health = page.getByTestId('health-order-service');

@@ -9,11 +9,12 @@ await runService({
   service: 'pizza-express',
   defaultPort: 3000,
   modules: (runtime) => [
+    // first: its SSE route `/api/v1/orders/{id}/events` sits inside the order service's `/api/v1`
+    notificationsModule(runtime),
     orderServiceModule(runtime),
     deliveryModule(runtime),
     // the in-process bus forgets pending steps on a crash; storage remembers which orders move
     simulatorModule(runtime, { resumeFromStorage: !runtime.config.REDIS_URL }),
-    notificationsModule(runtime),
     webStaticModule(runtime.config.WEB_DIST_DIR ?? webDistDir),
   ],
 });

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { WebSocket, type ClientOptions } from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
-import { WS_CLOSE_UNKNOWN_ORDER, type Order, type TrackingMessage } from '@pizza/contracts';
+import { WS_CLOSE_UNKNOWN_ORDER, orderEventsPath, type Order, type TrackingMessage } from '@pizza/contracts';
 import type { AppRouter } from '@pizza/api';
 import { startProcess, tempDatabaseUrl, type AppProcess } from './app-process';
 // the same fixtures the notifications service's own tests use
 import { JOURNEY_RANKS } from '../../../packages/api/src/notifications/journey.fixture';
 import { rankOf } from '../../../packages/api/src/notifications/status-projection';
 import { openTracking, type TrackingClient } from '../../../packages/api/src/notifications/tracking-client.fixture';
+import { openSse } from '../../../packages/api/src/notifications/sse-client.fixture';
 
 // The first step waits long enough for a client to connect before anything happens; the rest run fast.
 const SIM = { SIM_CONFIRM_DELAY_MS: '1000', SIM_PREPARE_DELAY_MS: '50', SIM_PICKUP_DELAY_MS: '50', SIM_TRANSIT_DELAY_MS: '50' };
@@ -57,15 +58,20 @@ async function waitUntilDelivered(target: AppProcess, orderId: string): Promise<
 }
 
 describe('live tracking in the all-in-one process', () => {
-  it('a tracking socket and a tRPC subscription both follow the whole journey, in order', async () => {
+  it('a tracking socket, a tRPC subscription and an SSE stream all follow the whole journey, in order, SSE with the tRPC event ids', async () => {
     const order = await placeOrder(app);
     const socket = track(app, order.id);
-    const ids: number[] = [];
-    const subscription = trpc(app).orders.track.subscribe({ orderId: order.id }, { onData: (event) => ids.push(rankOf(event.data)) });
+    const tracked: { id: string; rank: number }[] = [];
+    const subscription = trpc(app).orders.track.subscribe({ orderId: order.id }, { onData: (event) => tracked.push({ id: event.id, rank: rankOf(event.data) }) });
     cleanups.push(() => subscription.unsubscribe());
+    const sse = openSse(`${app.url}${orderEventsPath(order.id)}`);
+    cleanups.push(() => sse.close());
 
     expect(await socket.waitForRanks(JOURNEY_RANKS.length, 20_000)).toEqual(JOURNEY_RANKS);
-    await expect.poll(() => ids, { timeout: 5_000 }).toEqual(JOURNEY_RANKS);
+    await expect.poll(() => tracked.map((t) => t.rank), { timeout: 5_000 }).toEqual(JOURNEY_RANKS);
+    await sse.waitForEvents(JOURNEY_RANKS.length, 5_000);
+    expect(sse.events.map((e) => e.id)).toEqual(tracked.map((t) => t.id));
+    expect(sse.events.map((e) => JSON.parse(e.data) as TrackingMessage)).toEqual(socket.statuses());
     expect(socket.statuses()[0]).toEqual({ type: 'status', orderId: order.id, status: 'created', deliveryStatus: null, at: order.createdAt });
     const delivered = socket.statuses().at(-1)!;
     expect(delivered).toMatchObject({ status: 'delivered', deliveryStatus: 'delivered' });

@@ -317,6 +317,7 @@ describe('OpenAPI and docs', () => {
       ['/menu/{id}', 'get'],
       ['/orders', 'post'],
       ['/orders/{id}', 'get'],
+      ['/orders/{id}/events', 'get'],
       ['/health', 'get'],
       ['/health/liveness', 'get'],
       ['/health/readiness', 'get'],
@@ -333,6 +334,16 @@ describe('OpenAPI and docs', () => {
     expect(doc.paths['/orders']!.post!.responses['200']).toBeUndefined();
     expect(JSON.stringify(doc.paths['/orders']!.post)).toContain('idempotency-key');
     expect(doc.paths['/menu/{id}']!.get!.parameters).toHaveLength(1);
+  });
+
+  it('serves the AsyncAPI 3.0 document of the streams at /api/v1/asyncapi.json', async () => {
+    const res = await fetch(`${app.url}/api/v1/asyncapi.json`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    const doc = (await res.json()) as { asyncapi: string; channels: Record<string, { address: string }> };
+    expect(doc.asyncapi).toBe('3.0.0');
+    expect(Object.values(doc.channels).map((c) => c.address)).toContain('orders-stream');
+    expect((await fetch(`${app.url}/api/v1/asyncapi.json`, { method: 'POST' })).status).toBe(405);
   });
 
   it('serves the interactive docs and their assets from this server', async () => {

@@ -5,10 +5,12 @@ import { createRoot } from 'react-dom/client';
 import { CartProvider } from './cart/cart-context';
 import { Toaster } from './components/toaster';
 import { createQueryClientOptions } from './lib/query-client';
+import { initTheme } from './lib/theme';
 import { createTrpcClient, trpc } from './lib/trpc';
 import { router } from './router';
 import './index.css';
 
+initTheme();
 const queryClient = new QueryClient(createQueryClientOptions());
 const trpcClient = createTrpcClient();
 

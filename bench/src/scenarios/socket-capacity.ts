@@ -1,15 +1,14 @@
 import type { TrackingMessage } from '@pizza/contracts';
 import { startWsBaseline } from '../baselines';
-import { rssBytes, sleep } from '../children';
+import { settledRss, startOneUpdateTopology } from '../crowd';
 import { createOrder } from '../orders-api';
 import { metric, type Check } from '../results';
 import { alternate, type ScenarioContext, type ScenarioSpec } from '../scenario';
 import { percentile } from '../stats';
-import { startTopology, type TopologyKind } from '../topology';
+import type { TopologyKind } from '../topology';
 import { openCrowd, trackingUrl } from '../tracking-client';
 
 const HANDSHAKES_IN_FLIGHT = 256;
-const HOUR_MS = '3600000';
 
 interface CapacityRun {
   sockets: number;
@@ -24,12 +23,6 @@ interface CapacityRun {
   /** Sockets whose snapshot already carried the update (it came before they were all open). */
   early: number;
 }
-
-/** Lets the process settle (timers, lazy allocations) before RSS is read. */
-const settledRss = async (pid: number) => {
-  await sleep(1500);
-  return rssBytes(pid);
-};
 
 function summarize(crowdCount: number, ready: number, openMs: number, rss0: number, rss1: number, pushes: { receivedAt: number; message: TrackingMessage }[], early: number): CapacityRun {
   const delays = pushes.map((p) => p.receivedAt - Date.parse(p.message.at));
@@ -70,13 +63,7 @@ export function socketCapacityScenario(ctx: ScenarioContext, kind: TopologyKind)
           round,
           async () => {
             const delay = Math.round(confirmDelayMs);
-            const topology = await startTopology(kind, {
-              SIM_CONFIRM_DELAY_MS: String(delay),
-              SIM_PREPARE_DELAY_MS: HOUR_MS,
-              SIM_PICKUP_DELAY_MS: HOUR_MS,
-              SIM_TRANSIT_DELAY_MS: HOUR_MS,
-              WS_MAX_CONNECTIONS: String(count + 1000),
-            });
+            const topology = await startOneUpdateTopology(kind, delay, count + 1000);
             try {
               const rss0 = await settledRss(topology.socketPid);
               const order = await createOrder(topology.apiUrl, 'cola', true);

@@ -3,6 +3,7 @@ import type { OpenApiMeta } from 'trpc-to-openapi';
 import { describeIssues, summarizeIssues, type ErrorCode, type ErrorIssue, type HealthReport } from '@pizza/contracts';
 import { AppError, appCodeOf, toTRPCError } from './app-error';
 import type { OrderService } from './order-service/order-service';
+import type { StockFeed } from './notifications/menu-stock-feed';
 import type { TrackingService } from './notifications/tracking-service';
 
 /** What a procedure can reach. Each process provides the services it runs. */
@@ -12,6 +13,8 @@ export interface ApiContext {
   orders?: OrderService;
   /** Present where the notifications service runs (WebSocket). */
   tracking?: TrackingService;
+  /** Present where the notifications service runs (WebSocket): live menu stock. */
+  stock?: StockFeed;
   /** The `Idempotency-Key` request header, if any. */
   idempotencyKey?: string;
   /** This process's dependency checks. */

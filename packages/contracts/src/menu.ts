@@ -20,6 +20,10 @@ export const MenuItem = z.object({
 });
 export type MenuItem = z.infer<typeof MenuItem>;
 
+/** One item's current stock, as the `menu.stock` subscription pushes it. */
+export const ItemStock = MenuItem.pick({ id: true, stock: true });
+export type ItemStock = z.infer<typeof ItemStock>;
+
 /** The menu every fresh store starts with. */
 export const MENU_SEED: readonly MenuItem[] = [
   { id: 'margherita', name: 'Margherita', category: 'pizza', priceCents: 1299, stock: 200,

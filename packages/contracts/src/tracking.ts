@@ -26,3 +26,9 @@ export const WS_CLOSE_UNKNOWN_ORDER = 4404;
 
 export const TRACKING_SOCKET_PATH = '/ws/v1/order-tracking';
 export const TRPC_SOCKET_PATH = '/ws/v1/trpc';
+
+/** Server-Sent Events of one order's statuses (`event: status`, `id:` the tracked event id). */
+export const ORDER_EVENTS_ROUTE = '/api/v1/orders/{id}/events';
+export const orderEventsPath = (orderId: string) => `/api/v1/orders/${encodeURIComponent(orderId)}/events`;
+/** The SSE event name of a status message. */
+export const SSE_STATUS_EVENT = 'status';

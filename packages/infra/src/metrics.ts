@@ -104,7 +104,7 @@ export function createMetrics(service: string) {
     }),
     wsConnections: new Gauge({
       name: 'ws_connections_open',
-      help: 'Open WebSocket connections, by transport (tracking, trpc).',
+      help: 'Open live-tracking connections, by transport (tracking and trpc: WebSocket; sse: Server-Sent Events).',
       labelNames: ['transport'] as const,
       registers: [registry],
     }),

@@ -8,7 +8,6 @@ import { useToast } from '@/components/toaster';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
-import { Separator } from '@/components/ui/separator';
 import { useDocumentTitle } from '@/lib/document-title';
 import { formatCents } from '@/lib/money';
 import { StockBadge } from '@/menu/stock-badge';
@@ -57,8 +56,8 @@ export function CartPage() {
                 <dt className="text-muted-foreground">Delivery</dt>
                 <dd>Free</dd>
               </div>
-              <Separator />
-              <div className="flex justify-between text-base font-bold">
+              {/* a rule drawn by the row itself: a <dl> may only hold dt/dd groups */}
+              <div className="flex justify-between border-t pt-3 text-base font-bold">
                 <dt>Subtotal</dt>
                 <dd className="tabular-nums" data-testid="cart-subtotal">
                   {formatCents(subtotal)}
@@ -175,7 +174,7 @@ function CartLineRow({ line, item, problem }: { line: CartLine; item: MenuItem |
         </div>
       </div>
       {problem && (
-        <p id={problemId} className="mt-3 flex items-start gap-2 rounded-md bg-destructive-soft px-3 py-2 text-sm font-medium text-[#7a1610]" data-testid="stock-problem">
+        <p id={problemId} className="mt-3 flex items-start gap-2 rounded-md bg-destructive-soft px-3 py-2 text-sm font-medium text-destructive-strong" data-testid="stock-problem">
           <TriangleAlert aria-hidden="true" className="mt-0.5 size-4 shrink-0 text-destructive" />
           {describeStockProblem(problem)}
         </p>

@@ -2,6 +2,7 @@ import { Link } from '@tanstack/react-router';
 import { Pizza, ShoppingBag, Wrench } from 'lucide-react';
 import { useCart } from '@/cart/cart-context';
 import { cn } from '@/lib/cn';
+import { ThemeToggle } from './theme-toggle';
 
 const navLink =
   'inline-flex h-10 items-center gap-2 rounded-md px-2.5 text-sm font-semibold text-foreground/85 transition-colors hover:bg-accent hover:text-foreground sm:px-3 ' +
@@ -44,6 +45,7 @@ export function SiteHeader() {
             </span>
             <span className="sr-only">{count === 1 ? ' (1 item)' : ` (${count} items)`}</span>
           </Link>
+          <ThemeToggle />
         </nav>
       </div>
     </header>

@@ -26,6 +26,7 @@ const OBSERVABILITY: ToolLink[] = [
 const API: ToolLink[] = [
   { label: 'API docs', href: '/api/docs', description: 'Interactive REST documentation (Swagger UI).', icon: BookOpen },
   { label: 'OpenAPI document', href: '/api/v1/openapi.json', description: 'The OpenAPI 3 description of the REST API.', icon: FileJson },
+  { label: 'AsyncAPI document', href: '/api/v1/asyncapi.json', description: 'The AsyncAPI 3 description of the event streams, consumer groups and dead letters.', icon: FileJson },
 ];
 
 export function DevToolsPage() {

@@ -54,11 +54,13 @@ export function MenuItemCard({ item }: { item: MenuItem }) {
         <Button
           onClick={add}
           disabled={blocker !== null}
-          aria-label={`Add ${item.name} to cart`}
           aria-describedby={blocker || inCart > 0 ? noteId : undefined}
         >
           <Plus aria-hidden="true" />
-          Add to cart
+          {/* the visible words start the accessible name: "Add Margherita to cart" (WCAG 2.5.3) */}
+          <span>
+            Add<span className="sr-only"> {item.name}</span> to cart
+          </span>
         </Button>
       </div>
     </Card>

@@ -26,7 +26,7 @@ export function MenuPage() {
             Pick your favourites, and follow your order from our oven to your door — live.
           </p>
           <p className="mt-5 inline-flex items-center gap-2 text-sm font-medium text-white/90">
-            <TimerReset aria-hidden="true" className="size-4" /> Live stock — updated every few seconds.
+            <TimerReset aria-hidden="true" className="size-4" /> Live stock — updates the moment someone orders.
           </p>
         </div>
         <svg aria-hidden="true" viewBox="0 0 200 200" className="absolute -right-16 -bottom-20 size-72 opacity-20 sm:-right-6 sm:size-80">

@@ -10,6 +10,7 @@ import {
   SERVICES,
   TrackingMessage,
   WS_CLOSE_UNKNOWN_ORDER,
+  orderEventsPath,
   trackingRank,
   type EventEnvelope,
 } from '@pizza/contracts';
@@ -18,6 +19,7 @@ import { startRedisServer, type RedisServer } from '@pizza/infra/testing';
 import type { AppRouter } from '../router';
 import { JOURNEY_RANKS, deliverInStorage, journeyEvents, placeTestOrder } from './journey.fixture';
 import { openTracking as openTrackingClient, type TrackingClient } from './tracking-client.fixture';
+import { openSse } from './sse-client.fixture';
 import { notificationsModule } from './notifications-module';
 import { rankOf, trackedEventId } from './status-projection';
 
@@ -325,5 +327,123 @@ describe('notifications service limits', () => {
     await a.running.stop();
     await publishPaced(b, events, 3, () => ids);
     expect(ids).toEqual(JOURNEY_RANKS);
+  });
+});
+
+describe('SSE GET /api/v1/orders/{id}/events', () => {
+  /** An SSE client closed after the test; `ranks()` checks every id is the tracked id of its step. */
+  const sse = (app: Notifications, orderId: string, headers: Record<string, string> = {}) => {
+    const client = openSse(`${app.http}${orderEventsPath(orderId)}`, headers);
+    cleanups.push(() => client.close());
+    const statuses = () => client.events.map((e) => TrackingMessage.parse(JSON.parse(e.data)));
+    const ranks = () =>
+      client.events.map((e, i) => {
+        expect(e.event).toBe('status');
+        expect(e.id).toBe(trackedEventId(orderId, rankOf(statuses()[i]!)));
+        return rankOf(statuses()[i]!);
+      });
+    return { client, statuses, ranks };
+  };
+
+  it.each(['embedded', 'redis'] as const)(
+    '%s: a client that drops after preparing and reconnects with Last-Event-ID gets each later state once',
+    async (topology) => {
+      const app = await startNotifications(topology);
+      const orderId = await app.placeOrder();
+      const events = journeyEvents(orderId);
+      const first = sse(app, orderId);
+      expect(await first.client.status).toBe(200);
+      expect((await first.client.headers)['content-type']).toBe('text/event-stream; charset=utf-8');
+      await first.client.waitForEvents(1);
+      expect(first.statuses()[0]).toEqual({ type: 'status', orderId, status: 'created', deliveryStatus: null, at: expect.any(String) });
+      await publishPaced(app, events.slice(0, 3), 1, first.ranks);
+      expect(first.ranks()).toEqual([0, 10, 20]); // up to preparing
+      first.client.close();
+      await first.client.ended;
+
+      await app.publish(events[3]!); // out_for_delivery, while nobody listens
+      const second = sse(app, orderId, { 'last-event-id': first.client.events.at(-1)!.id! });
+      await expect.poll(() => second.ranks(), { timeout: 10_000 }).toEqual([30]);
+      await publishPaced(app, events, 4, second.ranks);
+      expect(second.ranks()).toEqual([30, 31, 32, 33, 43]);
+      expect([...first.ranks(), ...second.ranks()]).toEqual(JOURNEY_RANKS);
+      expect(await metric(app.http, 'ws_connections_open', { transport: 'sse' })).toBe(1);
+      expect(await metric(app.http, 'ws_messages_pushed_total', { transport: 'sse' })).toBe(8);
+    },
+  );
+
+  it('sends keep-alive comments, and starts from the current state for a Last-Event-ID that is not ours', async () => {
+    const app = await startNotifications('embedded', { WS_PING_INTERVAL_MS: '200', WS_IDLE_TIMEOUT_MS: '1000' });
+    const orderId = await app.placeOrder();
+    await app.publish(...journeyEvents(orderId).slice(0, 3));
+    const watcher = sse(app, orderId);
+    await expect.poll(() => watcher.ranks(), { timeout: 10_000 }).toEqual([20]);
+    for (const lastEventId of [randomUUID(), trackedEventId(randomUUID(), 10), 'not-an-id']) {
+      const client = sse(app, orderId, { 'last-event-id': lastEventId });
+      await client.client.waitForEvents(1);
+      expect(client.ranks()).toEqual([20]);
+    }
+    await expect.poll(() => watcher.client.comments, { timeout: 10_000 }).toContain('keep-alive');
+  });
+
+  it('answers 404 JSON before any stream for an unknown or malformed id, 405 for another method', async () => {
+    const app = await startNotifications('embedded');
+    for (const id of [randomUUID(), 'nope', '%E0%A4%A']) {
+      const res = await fetch(`${app.http}/api/v1/orders/${id}/events`);
+      expect(res.status, id).toBe(404);
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(await res.json()).toMatchObject({ code: 'NOT_FOUND', message: expect.any(String) });
+    }
+    const post = await fetch(`${app.http}${orderEventsPath(randomUUID())}`, { method: 'POST' });
+    expect(post.status).toBe(405);
+    expect(await post.json()).toMatchObject({ code: 'METHOD_NOT_ALLOWED' });
+  });
+
+  it('counts SSE streams in WS_MAX_CONNECTIONS: 503 with Retry-After over the cap, for both kinds of client', async () => {
+    const app = await startNotifications('embedded', { WS_MAX_CONNECTIONS: '2' });
+    const orderId = await app.placeOrder();
+    const stream = sse(app, orderId);
+    const socket = openTracking(app.ws, trackingPath(orderId));
+    await Promise.all([stream.client.waitForEvents(1), socket.waitForRanks(1)]);
+    const refused = await fetch(`${app.http}${orderEventsPath(orderId)}`);
+    expect(refused.status).toBe(503);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await refused.json()).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    expect(await openTracking(app.ws, trackingPath(orderId)).closed).toEqual({ code: 1013, reason: 'try again later' });
+    expect(await metric(app.http, 'ws_connections_dropped_total', { transport: 'sse', reason: 'capacity' })).toBe(1);
+
+    stream.client.close();
+    await expect.poll(() => metric(app.http, 'ws_connections_open', { transport: 'sse' })).toBe(0);
+    const again = sse(app, orderId);
+    expect(await again.client.waitForEvents(1)).toHaveLength(1);
+  });
+
+  it('ends open streams on shutdown', async () => {
+    const app = await startNotifications('embedded');
+    const stream = sse(app, await app.placeOrder());
+    await stream.client.waitForEvents(1);
+    await app.running.stop();
+    await stream.client.ended;
+  });
+});
+
+describe('tRPC menu.stock over /ws/v1/trpc', () => {
+  it.each(['embedded', 'redis'] as const)('%s: every item at once, then only the items an order changed', async (topology) => {
+    const app = await startNotifications(topology);
+    const wsClient = createWSClient({ url: `${app.ws}/ws/v1/trpc`, WebSocket: WebSocket as unknown as typeof globalThis.WebSocket });
+    cleanups.push(() => wsClient.close());
+    const client = createTRPCClient<AppRouter>({ links: [wsLink({ client: wsClient })] });
+    const updates: { id: string; stock: number }[][] = [];
+    const subscription = client.menu.stock.subscribe(undefined, { onData: (levels) => updates.push(levels) });
+    cleanups.push(() => subscription.unsubscribe());
+    const menu = await app.running.runtime.storage.listMenu();
+    await expect.poll(() => updates.length).toBe(1);
+    expect(updates[0]).toEqual(menu.map(({ id, stock }) => ({ id, stock })));
+
+    const before = menu.find((item) => item.id === 'margherita')!.stock;
+    const orderId = await app.placeOrder(); // takes one Margherita
+    await app.publish(journeyEvents(orderId)[0]!); // its order.created
+    await expect.poll(() => updates.length, { timeout: 10_000 }).toBe(2);
+    expect(updates[1]).toEqual([{ id: 'margherita', stock: before - 1 }]);
   });
 });

@@ -1,34 +1,45 @@
 import { checkHealth, type ServiceModule, type ServiceRuntime } from '@pizza/infra';
+import { createConnectionPolicy } from './connection-policy';
 import { createMemoryStatusCache } from './memory-status-cache';
+import { createMenuStockFeed } from './menu-stock-feed';
+import { createOrderEventsStream } from './order-events-stream';
 import { createTrackingSocket } from './order-tracking-socket';
 import { createRedisStatusCache } from './redis-status-cache';
 import { createTrackingHub } from './tracking-hub';
 import { createTrpcSocket } from './trpc-socket';
 
 /**
- * The notifications service: `/ws/v1/order-tracking/{orderId}` and `/ws/v1/trpc`, fed by the
- * lifecycle streams through the status cache (Redis when REDIS_URL is set, else in-process).
+ * The notifications service: `/ws/v1/order-tracking/{orderId}`, `/ws/v1/trpc` and the SSE
+ * `/api/v1/orders/{id}/events`, fed by the lifecycle streams through the status cache (Redis
+ * when REDIS_URL is set, else in-process).
  */
 export function notificationsModule(runtime: ServiceRuntime): ServiceModule {
   const { config, logger, metrics, storage, bus } = runtime;
   const cache = config.REDIS_URL ? createRedisStatusCache({ url: config.REDIS_URL, logger }) : createMemoryStatusCache();
   if (config.REDIS_URL) runtime.probes.statusCache = () => cache.ping();
   const hub = createTrackingHub({ bus, cache, storage, logger });
+  const stock = createMenuStockFeed({ bus, storage, logger });
 
   const timing = { pingIntervalMs: config.WS_PING_INTERVAL_MS, idleTimeoutMs: config.WS_IDLE_TIMEOUT_MS };
-  // one cap for the process, whichever transport the sockets use
-  const atCapacity = () => trackingSocket.connections() + trpcSocket.connections() >= config.WS_MAX_CONNECTIONS;
+  // one cap for the process, whichever transport the clients use
+  const atCapacity = () => trackingSocket.connections() + trpcSocket.connections() + orderEvents.connections() >= config.WS_MAX_CONNECTIONS;
   const trackingSocket = createTrackingSocket({ tracking: hub, metrics, logger, ...timing, maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES, atCapacity });
-  const trpcSocket = createTrpcSocket({ tracking: hub, metrics, logger, ...timing, atCapacity, health: () => checkHealth(runtime.service, runtime.probes) });
+  // who may open a live stream is decided here, once (capacity; an origin check belongs here too)
+  const policy = createConnectionPolicy({ atCapacity });
+  const orderEvents = createOrderEventsStream({ tracking: hub, policy, metrics, logger, keepAliveMs: config.WS_PING_INTERVAL_MS, maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES });
+  const trpcSocket = createTrpcSocket({ tracking: hub, stock, metrics, logger, ...timing, atCapacity, health: () => checkHealth(runtime.service, runtime.probes) });
 
   return {
+    handlers: [orderEvents.handler],
+    routeOf: orderEvents.routeOf,
     upgrades: [trackingSocket.upgrade, trpcSocket.upgrade],
     async start() {
-      await hub.start();
+      await Promise.all([hub.start(), stock.start()]);
     },
     async close() {
+      orderEvents.close();
       await Promise.all([trpcSocket.close(), trackingSocket.close()]);
-      await hub.close();
+      await Promise.all([hub.close(), stock.close()]);
       await cache.close();
     },
   };

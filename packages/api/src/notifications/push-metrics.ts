@@ -6,7 +6,7 @@ import type { TrackingService } from './tracking-service';
  * Counts every status handed to a transport and, for live changes, the time since the event
  * occurred (a replayed state's `at` is history, not latency).
  */
-export function meterPushes(tracking: TrackingService, metrics: Metrics, transport: SocketTransport): TrackingService {
+export function meterPushes(tracking: TrackingService, metrics: Metrics, transport: SocketTransport | 'sse'): TrackingService {
   return {
     async *follow(orderId, lastEventId, signal) {
       for await (const status of tracking.follow(orderId, lastEventId, signal)) {

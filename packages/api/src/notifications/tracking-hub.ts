@@ -16,6 +16,8 @@ export interface TrackingHubDeps {
 }
 
 export interface TrackingHub extends TrackingService {
+  /** The latest known state of an order (cache, else storage), or null when there is no such order. */
+  current(orderId: string): Promise<TrackingMessage | null>;
   /** Subscribes to the lifecycle streams (broadcast: this replica sees every entry). */
   start(): Promise<void>;
   /** Ends every follower and unsubscribes. Idempotent. */
@@ -125,6 +127,10 @@ export function createTrackingHub(deps: TrackingHubDeps): TrackingHub {
 
   return {
     follow,
+
+    async current(orderId) {
+      return isOrderId(orderId) ? ((await load(orderId))?.latest ?? null) : null;
+    },
 
     async start() {
       subscription = bus.subscribe([STREAMS.orders, STREAMS.deliveries], onEvent);

@@ -9,10 +9,12 @@ import type { ApiContext } from '../trpc';
 import { meterPushes } from './push-metrics';
 import { SlowFollowerError } from './status-listener';
 import { createSocketEndpoint, type SocketEndpoint } from './socket-endpoint';
+import type { StockFeed } from './menu-stock-feed';
 import type { TrackingService } from './tracking-service';
 
 export interface TrpcSocketOptions {
   tracking: TrackingService;
+  stock: StockFeed;
   health: () => Promise<HealthReport>;
   metrics: Metrics;
   logger: Logger;
@@ -61,7 +63,7 @@ export function createTrpcSocket(options: TrpcSocketOptions): SocketEndpoint {
     router: appRouter,
     createContext: (): ApiContext => {
       const reqId = randomUUID();
-      return { reqId, tracking, health };
+      return { reqId, tracking, stock: options.stock, health };
     },
     // tRPC pings after `pingMs` of silence and drops the client if nothing comes back in `pongWaitMs`
     keepAlive: {

@@ -1,5 +1,6 @@
 import { SERVICES } from '@pizza/contracts';
 import { checkHealth, createOutboxRelay, type Consumer, type ServiceModule, type ServiceRuntime } from '@pizza/infra';
+import { createAsyncApiHandler } from '../rest/asyncapi-handler';
 import { consumeOrderLifecycle } from './lifecycle-consumer';
 import { createOrderHttpHandler, orderRouteOf } from './order-http';
 import { createOrderService } from './order-service';
@@ -11,10 +12,11 @@ export function orderServiceModule(runtime: ServiceRuntime): ServiceModule {
   const orders = createOrderService({ storage, metrics, logger, afterCommit: () => relay.nudge() });
   const health = () => checkHealth(runtime.service, runtime.probes);
   let consumer: Consumer | null = null;
+  const asyncApi = createAsyncApiHandler();
 
   return {
-    handlers: [createOrderHttpHandler({ orders, health })],
-    routeOf: orderRouteOf,
+    handlers: [asyncApi.handler, createOrderHttpHandler({ orders, health })],
+    routeOf: (method, path) => asyncApi.routeOf(method, path) ?? orderRouteOf(method, path),
     async start() {
       relay.start();
       consumer = consumeOrderLifecycle(runtime, () => relay.nudge());

@@ -30,6 +30,31 @@ export function buildOpenApiDocument() {
           },
         },
       },
+      '/orders/{id}/events': {
+        get: {
+          tags: ['orders'],
+          summary: 'Follow an order live as Server-Sent Events (served by the notifications service)',
+          description:
+            'The current state first, then every change, each as `event: status` with `id:` the tracked event id (the same ids as the ' +
+            '`orders.track` subscription) and `data:` a TrackingMessage. Reconnecting with `Last-Event-ID` (or `?lastEventId=`) replays every ' +
+            'state after that one, once; an id that is not one of ours starts from the current state. A comment line keeps the connection ' +
+            'alive at least every 15 s.',
+          parameters: [
+            { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
+            { name: 'Last-Event-ID', in: 'header', required: false, schema: { type: 'string', maxLength: 64 } },
+            { name: 'lastEventId', in: 'query', required: false, schema: { type: 'string', maxLength: 64 } },
+          ],
+          responses: {
+            '200': { description: 'An endless `text/event-stream` of status events', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+            '404': { description: 'No such order (also for a malformed id)', content: { 'application/json': { schema: ErrorBody } } },
+            '503': {
+              description: 'Too many live connections on this server; retry after `Retry-After` seconds',
+              headers: { 'Retry-After': { schema: { type: 'integer' } } },
+              content: { 'application/json': { schema: ErrorBody } },
+            },
+          },
+        },
+      },
       '/health/liveness': {
         get: { tags: ['health'], summary: 'The process is up', responses: { '200': healthResponses['200'] } },
       },

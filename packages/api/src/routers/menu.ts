@@ -2,7 +2,7 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { MenuItem } from '@pizza/contracts';
 import { publicProcedure } from '../trpc';
-import { withOrders } from './require-service';
+import { withOrders, withStock } from './require-service';
 
 export const menuRouter = {
   list: publicProcedure
@@ -18,4 +18,9 @@ export const menuRouter = {
     .input(z.object({ id: z.string() }))
     .output(MenuItem)
     .query(({ ctx, input }) => withOrders(ctx).getMenuItem(input.id)),
+
+  /** Every item's stock at once, then the items whose stock changed, as orders take it. */
+  stock: publicProcedure.subscription(async function* ({ ctx, signal }) {
+    yield* withStock(ctx).follow(signal);
+  }),
 } satisfies TRPCRouterRecord;

@@ -8,3 +8,4 @@ function missing(name: string): never {
 
 export const withOrders = (ctx: ApiContext) => ctx.orders ?? missing('order');
 export const withTracking = (ctx: ApiContext) => ctx.tracking ?? missing('notifications');
+export const withStock = (ctx: ApiContext) => ctx.stock ?? missing('notifications');

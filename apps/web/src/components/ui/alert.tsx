@@ -8,9 +8,9 @@ const alertVariants = cva(
     variants: {
       variant: {
         default: 'border-border bg-card text-foreground',
-        info: 'border-[#f3d59a] bg-warning-soft text-[#5c3300]',
-        destructive: 'border-[#f5c2bd] bg-destructive-soft text-[#7a1610] [&>svg]:text-destructive',
-        success: 'border-[#b9dfc1] bg-success-soft text-[#154a24]',
+        info: 'border-warning-border bg-warning-soft text-warning-strong',
+        destructive: 'border-destructive-border bg-destructive-soft text-destructive-strong [&>svg]:text-destructive',
+        success: 'border-success-border bg-success-soft text-success-strong',
       },
     },
     defaultVariants: { variant: 'default' },

@@ -9,9 +9,9 @@ export const badgeVariants = cva(
       variant: {
         default: 'border-transparent bg-primary text-primary-foreground',
         secondary: 'border-transparent bg-secondary text-secondary-foreground',
-        success: 'border-[#b9dfc1] bg-success-soft text-success',
-        warning: 'border-[#f3d59a] bg-warning-soft text-warning',
-        destructive: 'border-[#f5c2bd] bg-destructive-soft text-destructive',
+        success: 'border-success-border bg-success-soft text-success',
+        warning: 'border-warning-border bg-warning-soft text-warning',
+        destructive: 'border-destructive-border bg-destructive-soft text-destructive',
         muted: 'border-border bg-muted text-muted-foreground',
         outline: 'border-input text-foreground',
       },

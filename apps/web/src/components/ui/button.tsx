@@ -12,7 +12,7 @@ export const buttonVariants = cva(
     variants: {
       variant: {
         default: 'bg-primary text-primary-foreground shadow-sm hover:bg-primary-hover',
-        secondary: 'bg-secondary text-secondary-foreground hover:bg-[#f7dcb6]',
+        secondary: 'bg-secondary text-secondary-foreground hover:bg-secondary-hover',
         outline: 'border border-input bg-card text-foreground shadow-xs hover:bg-accent',
         ghost: 'text-foreground hover:bg-accent',
         destructive: 'text-destructive hover:bg-destructive-soft',

@@ -10,8 +10,8 @@ const toastVariants = cva(
     variants: {
       variant: {
         default: 'border-border bg-card text-foreground [&>svg]:text-muted-foreground',
-        success: 'border-[#b9dfc1] bg-[#f4fbf5] text-foreground [&>svg]:text-success',
-        destructive: 'border-[#f5c2bd] bg-destructive-soft text-[#7a1610] [&>svg]:text-destructive',
+        success: 'border-success-border bg-success-tint text-foreground [&>svg]:text-success',
+        destructive: 'border-destructive-border bg-destructive-soft text-destructive-strong [&>svg]:text-destructive',
       },
     },
     defaultVariants: { variant: 'default' },

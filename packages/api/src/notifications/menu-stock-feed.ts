@@ -1,0 +1,108 @@
+import { STREAMS, type ItemStock } from '@pizza/contracts';
+import type { BusMessage, EventBus, Logger, Storage, Subscription } from '@pizza/infra';
+
+/** What the `menu.stock` subscription needs: every item's stock at once, then the items whose stock changed. */
+export interface StockFeed {
+  follow(signal?: AbortSignal): AsyncIterable<ItemStock[]>;
+}
+
+export interface MenuStockFeed extends StockFeed {
+  /** Listens for orders on the bus (broadcast: every replica sees each one). */
+  start(): Promise<void>;
+  /** Ends every follower and unsubscribes. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** One follower's unsent changes: the newest stock per item, so a slow reader costs at most one entry per item. */
+class StockFollower {
+  readonly pending = new Map<string, number>();
+  ended = false;
+  private wake: (() => void) | null = null;
+
+  offer(changes: readonly ItemStock[]): void {
+    for (const { id, stock } of changes) this.pending.set(id, stock);
+    this.signal();
+  }
+  end(): void {
+    this.ended = true;
+    this.signal();
+  }
+  async next(): Promise<ItemStock[] | null> {
+    while (this.pending.size === 0 && !this.ended) await new Promise<void>((resolve) => (this.wake = resolve));
+    if (this.ended) return null;
+    const changes = [...this.pending].map(([id, stock]) => ({ id, stock }));
+    this.pending.clear();
+    return changes;
+  }
+  private signal(): void {
+    this.wake?.();
+    this.wake = null;
+  }
+}
+
+/**
+ * Live stock for open menu pages: an order taking stock (`order.created`) makes the feed read the
+ * menu once (reads that pile up are coalesced) and push only the items that changed.
+ */
+export function createMenuStockFeed(deps: { bus: EventBus; storage: Storage; logger: Logger }): MenuStockFeed {
+  const { bus, storage } = deps;
+  const log = deps.logger.child({ component: 'menu-stock-feed' });
+  const followers = new Set<StockFollower>();
+  let known = new Map<string, number>();
+  let subscription: Subscription | null = null;
+  let refreshing: Promise<void> | null = null;
+  let again = false;
+
+  const read = async () => new Map((await storage.listMenu()).map((item) => [item.id, item.stock]));
+
+  const refresh = async () => {
+    do {
+      again = false;
+      const latest = await read();
+      const changes = [...latest].filter(([id, stock]) => known.get(id) !== stock).map(([id, stock]) => ({ id, stock }));
+      known = latest;
+      if (changes.length > 0) for (const follower of followers) follower.offer(changes);
+    } while (again);
+  };
+  const scheduleRefresh = () => {
+    if (refreshing) {
+      again = true;
+      return;
+    }
+    refreshing = refresh()
+      .catch((err: unknown) => log.warn({ err }, 'stock refresh failed'))
+      .finally(() => (refreshing = null));
+  };
+
+  const onEvent = async ({ envelope }: BusMessage) => {
+    if (envelope.type === 'order.created') scheduleRefresh();
+  };
+
+  return {
+    async *follow(signal) {
+      const follower = new StockFollower();
+      const stop = () => follower.end();
+      signal?.addEventListener('abort', stop, { once: true });
+      followers.add(follower);
+      try {
+        // the whole menu's stock first (fresh from storage), then only changes
+        yield [...(await read())].map(([id, stock]) => ({ id, stock }));
+        for (let changes = await follower.next(); changes; changes = await follower.next()) yield changes;
+      } finally {
+        signal?.removeEventListener('abort', stop);
+        followers.delete(follower);
+      }
+    },
+    async start() {
+      known = await read();
+      subscription = bus.subscribe([STREAMS.orders], onEvent);
+      await subscription.ready;
+    },
+    async close() {
+      for (const follower of followers) follower.end();
+      await subscription?.close();
+      subscription = null;
+      await refreshing;
+    },
+  };
+}
