@@ -15,3 +15,4 @@ export * from './http/health';
 export * from './http/service-server';
 export * from './runtime/run-service';
 export * from './name-based-uuid';
+export * from './tracing/tracing';

@@ -7,7 +7,7 @@ import type { BusMessage, ConsumeOptions, Consumer, EventBus, Subscription } fro
 import { startGroupGauges } from './group-gauges';
 import { defineClaimOwned } from './redis-claim-owned';
 import { RedisGroupConsumer } from './redis-consumer';
-import { groupLagReply, pendingCountReply } from './redis-replies';
+import { groupLagReply, oldestPendingReply, pendingCountReply } from './redis-replies';
 import { RedisSubscription } from './redis-subscription';
 
 export interface RedisBusOptions {
@@ -79,7 +79,7 @@ export function createRedisBus(options: RedisBusOptions): EventBus {
         command.call('XPENDING', stream, group),
         command.call('XINFO', 'GROUPS', stream),
       ]);
-      return { pending: pendingCountReply(pending), lag: groupLagReply(groups, group) };
+      return { pending: pendingCountReply(pending), lag: groupLagReply(groups, group), oldestPendingId: oldestPendingReply(pending) };
     },
   });
 
