@@ -125,6 +125,11 @@ export function createMetrics(service: string, options: { exemplars?: boolean } 
       labelNames: ['transport'] as const,
       registers: [registry],
     }),
+    wsConnectionsLimit: new Gauge({
+      name: 'ws_connections_limit',
+      help: 'WS_MAX_CONNECTIONS: the sockets one notifications process accepts, all transports together.',
+      registers: [registry],
+    }),
     wsMessagesPushed: new Counter({
       name: 'ws_messages_pushed_total',
       help: 'Status messages pushed to clients, by transport.',

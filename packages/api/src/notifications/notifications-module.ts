@@ -17,6 +17,7 @@ export function notificationsModule(runtime: ServiceRuntime): ServiceModule {
 
   const timing = { pingIntervalMs: config.WS_PING_INTERVAL_MS, idleTimeoutMs: config.WS_IDLE_TIMEOUT_MS };
   // one cap for the process, whichever transport the sockets use
+  metrics.wsConnectionsLimit.set(config.WS_MAX_CONNECTIONS);
   const atCapacity = () => trackingSocket.connections() + trpcSocket.connections() >= config.WS_MAX_CONNECTIONS;
   const trackingSocket = createTrackingSocket({ tracking: hub, metrics, logger, ...timing, maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES, atCapacity });
   const trpcSocket = createTrpcSocket({ tracking: hub, metrics, logger, ...timing, atCapacity, health: () => checkHealth(runtime.service, runtime.probes) });
