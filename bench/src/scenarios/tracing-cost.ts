@@ -47,33 +47,21 @@ export function tracingCostScenario(ctx: ScenarioContext, kind: TopologyKind): S
         await sink.stop();
       }
       const ordersPerSecond = (r: LoadResult) => (r.statuses['201'] ?? 0) / r.seconds;
+      const onAgainstOff = (key: string, label: string, unit: string, load: 'orders' | 'menu', value: (r: LoadResult) => number, targetRatio?: number) =>
+        metric({
+          key,
+          label: `${label}, tracing on`,
+          unit,
+          runs: runs.on[load].map(value),
+          baseline: { label: 'tracing off', runs: runs.off[load].map(value), unit },
+          ...(targetRatio ? { target: { on: 'ratio' as const, op: '>=' as const, value: targetRatio } } : {}),
+          digits: unit === 'ms' ? 1 : 0,
+        });
       return {
         metrics: [
-          metric({
-            key: 'tracing.orders.rps',
-            label: 'POST /api/v1/orders orders/s, tracing on',
-            unit: 'orders/s',
-            runs: runs.on.orders.map(ordersPerSecond),
-            baseline: { label: 'tracing off', runs: runs.off.orders.map(ordersPerSecond), unit: 'orders/s' },
-            target: { on: 'ratio', op: '>=', value: 0.9 },
-            digits: 0,
-          }),
-          metric({
-            key: 'tracing.orders.p99',
-            label: 'POST /api/v1/orders p99, tracing on',
-            unit: 'ms',
-            runs: runs.on.orders.map((r) => r.p99Ms),
-            baseline: { label: 'tracing off', runs: runs.off.orders.map((r) => r.p99Ms), unit: 'ms' },
-          }),
-          metric({
-            key: 'tracing.menu.rps',
-            label: 'GET /api/v1/menu req/s, tracing on',
-            unit: 'req/s',
-            runs: runs.on.menu.map((r) => r.rps),
-            baseline: { label: 'tracing off', runs: runs.off.menu.map((r) => r.rps), unit: 'req/s' },
-            target: { on: 'ratio', op: '>=', value: 0.9 },
-            digits: 0,
-          }),
+          onAgainstOff('tracing.orders.rps', 'POST /api/v1/orders orders/s', 'orders/s', 'orders', ordersPerSecond, 0.9),
+          onAgainstOff('tracing.orders.p99', 'POST /api/v1/orders p99', 'ms', 'orders', (r) => r.p99Ms),
+          onAgainstOff('tracing.menu.rps', 'GET /api/v1/menu req/s', 'req/s', 'menu', (r) => r.rps),
         ],
         notes: [
           `tracing on: OTEL_EXPORTER_OTLP_ENDPOINT set, default sampler (every request sampled), batch span processor, OTLP/protobuf to a local sink that received ${sink.requests} exports (${Math.round(sink.bytes / 1024)} KiB)`,

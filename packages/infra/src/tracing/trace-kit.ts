@@ -1,4 +1,4 @@
-import { ROOT_CONTEXT, trace, type Attributes, type Context, type Tracer } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanStatusCode, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { ownerOf } from './span-owner';
 
@@ -40,4 +40,17 @@ export function createTraceKit(tracer: Tracer, embedded: boolean): TraceKit {
       return owner ? { 'pizza.service': owner } : {};
     },
   };
+}
+
+/** Awaits `work`; a throw marks the span failed (status, exception) and is rethrown; the span always ends. */
+export async function endingSpan<T>(span: Span, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    span.recordException(err as Error);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+    throw err;
+  } finally {
+    span.end();
+  }
 }

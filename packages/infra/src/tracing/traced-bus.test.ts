@@ -1,5 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SpanStatusCode } from '@opentelemetry/api';
@@ -168,7 +169,7 @@ describe('trace context through the outbox', () => {
 describe('an unreachable OTLP endpoint', () => {
   it('never holds up publishing and counts the spans it could not deliver', async () => {
     // a collector that accepts connections and never answers: every export hangs until its timeout
-    const sockets = new Set<import('node:net').Socket>();
+    const sockets = new Set<Socket>();
     const server = createServer(() => undefined);
     server.on('connection', (socket) => sockets.add(socket));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

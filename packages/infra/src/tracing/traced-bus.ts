@@ -3,7 +3,7 @@ import { MAX_DELIVERY_ATTEMPTS, type EventEnvelope, type StreamName } from '@piz
 import { MessageAbandoned, type BusMessage, type EventBus } from '../bus/event-bus';
 import { rememberTraceId } from './message-trace-ids';
 import { BROADCAST_OWNER, GROUP_OWNERS, TRACE_SERVICE_NAMES, withOwner } from './span-owner';
-import type { TraceKit } from './trace-kit';
+import { endingSpan, type TraceKit } from './trace-kit';
 
 /**
  * The bus port with spans: `publish {stream}` (PRODUCER) around every publish, which also writes
@@ -77,17 +77,11 @@ export function traceBus(bus: EventBus, kit: TraceKit, system: 'redis' | 'in-pro
       );
       const { traceparent: _p, tracestate: _s, ...untraced } = envelope;
       const sent = { ...untraced, ...kit.inject(trace.setSpan(parent, span)) } as EventEnvelope;
-      try {
+      return endingSpan(span, async () => {
         const id = await bus.publish(stream, sent);
         span.setAttribute('messaging.message.id', id);
         return id;
-      } catch (err) {
-        span.recordException(err as Error);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
-        throw err;
-      } finally {
-        span.end();
-      }
+      });
     },
     consume(options) {
       const owner = GROUP_OWNERS[options.group] ?? options.group;

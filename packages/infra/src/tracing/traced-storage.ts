@@ -1,7 +1,7 @@
-import { SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { context, trace } from '@opentelemetry/api';
 import type { EventEnvelope } from '@pizza/contracts';
 import type { Decide, Storage } from '../storage/storage-port';
-import type { TraceKit } from './trace-kit';
+import { endingSpan, type TraceKit } from './trace-kit';
 
 /**
  * The storage port with a span per unit of work (`storage {method}`, only inside a trace: the
@@ -28,17 +28,7 @@ export function traceStorage(storage: Storage, kit: TraceKit, system: string): S
       { attributes: { 'db.system.name': system, 'db.operation.name': method, ...kit.ownerAttributes(parent) } },
       parent,
     );
-    return context.with(trace.setSpan(parent, span), async () => {
-      try {
-        return await run();
-      } catch (err) {
-        span.recordException(err as Error);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
-        throw err;
-      } finally {
-        span.end();
-      }
-    });
+    return context.with(trace.setSpan(parent, span), () => endingSpan(span, run));
   };
 
   return {
