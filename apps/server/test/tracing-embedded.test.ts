@@ -67,6 +67,11 @@ describe('tracing in the all-in-one process', () => {
       );
       const trace = expectOneJourney(exporter.getFinishedSpans().map(record), order.id);
       expect(trace.every((s) => s.service !== 'undefined')).toBe(true);
+      // the request duration histogram links a bucket of POST /api/v1/orders to this trace (OpenMetrics exemplar)
+      const metricsRes = await fetch(`${url}/metrics`);
+      expect(metricsRes.headers.get('content-type')).toContain('application/openmetrics-text');
+      const buckets = (await metricsRes.text()).split('\n').filter((l) => l.startsWith('http_request_duration_seconds_bucket{') && l.includes('route="/api/v1/orders"'));
+      expect(buckets.some((l) => l.includes(`# {trace_id="${trace[0]!.traceId}"}`))).toBe(true);
       console.info(`embedded trace of order ${order.id}:\n${renderTrace(trace)}`);
     } finally {
       client.ws.terminate();
