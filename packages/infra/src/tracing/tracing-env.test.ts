@@ -16,6 +16,11 @@ describe('tracing configuration from OTEL_* variables', () => {
     expect(otlpSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://t:1/x' }).url).toBe('http://t:1/x');
   });
 
+  it('refuses an endpoint that is not an http(s) URL, naming the variable', () => {
+    expect(() => otlpSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT: expected an http\(s\) URL/);
+    expect(() => otlpSettings({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'ftp://c' })).toThrow(/OTEL_EXPORTER_OTLP_TRACES_ENDPOINT/);
+  });
+
   it('speaks http/protobuf by default, http/json on request, and names an unsupported protocol', () => {
     expect(otlpSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c' }).protocol).toBe('http/protobuf');
     expect(otlpSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }).protocol).toBe('http/json');

@@ -5,6 +5,7 @@ import {
   TraceIdRatioBasedSampler,
   type Sampler,
 } from '@opentelemetry/sdk-trace';
+import { ConfigError } from '../config';
 
 /** How the standard `OTEL_*` variables configure the exporter and the sampler. */
 
@@ -17,11 +18,15 @@ export interface OtlpSettings {
   warning?: string;
 }
 
-/** The traces URL: `..._TRACES_ENDPOINT` as given, else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces`. */
+/** The traces URL: `..._TRACES_ENDPOINT` as given, else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces`. Throws a ConfigError on a bad URL. */
 export function otlpSettings(env: Record<string, string | undefined>): OtlpSettings {
   const specific = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim();
   const base = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() ?? '';
   const url = specific || `${base.replace(/\/+$/, '')}/v1/traces`;
+  if (!/^https?:\/\/[^/]/.test(url) || !URL.canParse(url)) {
+    const name = specific ? 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' : 'OTEL_EXPORTER_OTLP_ENDPOINT';
+    throw new ConfigError(`Invalid configuration:\n  ${name}: expected an http(s) URL, got "${specific || base}"`);
+  }
   const asked = (env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL)?.trim();
   if (!asked || asked === 'http/protobuf' || asked === 'http/json') return { url, protocol: asked === 'http/json' ? 'http/json' : 'http/protobuf' };
   return { url, protocol: 'http/protobuf', warning: `OTEL_EXPORTER_OTLP_PROTOCOL=${asked} is not supported; using http/protobuf` };
