@@ -10,7 +10,7 @@ import { openTracking } from '../../../packages/api/src/notifications/tracking-c
 import { expectOneJourney, renderTrace, type SpanRecord } from './trace-journey';
 
 // The first step waits long enough for the tracking socket to connect; the rest run fast.
-const SIM = { SIM_CONFIRM_DELAY_MS: '500', SIM_PREPARE_DELAY_MS: '20', SIM_PICKUP_DELAY_MS: '20', SIM_TRANSIT_DELAY_MS: '20' };
+const SIM = { SIM_CONFIRM_DELAY_MS: '1000', SIM_PREPARE_DELAY_MS: '20', SIM_PICKUP_DELAY_MS: '20', SIM_TRANSIT_DELAY_MS: '20' };
 const exporter = new InMemorySpanExporter();
 let app: RunningService;
 let url: string;
