@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['menu', 'orders', 'push', 'sockets', 'sse', 'pipeline', 'startup', 'web'] as const;
+export const SCENARIOS = ['menu', 'orders', 'push', 'sockets', 'sse', 'pipeline', 'startup', 'web', 'tracing'] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -23,7 +23,7 @@ export interface BenchOptions {
 const USAGE = `pnpm bench [-- options]
 
   --quick             short smoke run (1 round, short durations, 1000 sockets)
-  --distributed       also run menu, orders, push and sockets against the distributed topology
+  --distributed       also run menu, orders, push, sockets and tracing against the distributed topology
                       (order service, notifications, delivery, simulator + a private redis-server)
   --only <ids>        comma-separated subset of: ${SCENARIOS.join(', ')}
   --rounds <n>        rounds per scenario (default 5, quick 1)

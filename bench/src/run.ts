@@ -17,6 +17,7 @@ import { pushLatencyScenario } from './scenarios/push-latency';
 import { socketCapacityScenario } from './scenarios/socket-capacity';
 import { sseCapacityScenario } from './scenarios/sse-capacity';
 import { startupScenario } from './scenarios/startup';
+import { tracingCostScenario } from './scenarios/tracing-cost';
 import { webSizeScenario } from './scenarios/web-size';
 import type { TopologyKind } from './topology';
 
@@ -63,6 +64,7 @@ function plan(ctx: ScenarioContext): ScenarioSpec[] {
   for (const kind of kinds) {
     if (wanted('menu')) specs.push(menuScenario(ctx, kind));
     if (wanted('orders')) specs.push(ordersScenario(ctx, kind));
+    if (wanted('tracing')) specs.push(tracingCostScenario(ctx, kind));
     if (wanted('push')) specs.push(pushLatencyScenario(ctx, kind));
     if (wanted('sockets')) specs.push(socketCapacityScenario(ctx, kind));
     if (wanted('sse')) specs.push(sseCapacityScenario(ctx, kind));

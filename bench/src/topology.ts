@@ -23,7 +23,7 @@ export interface Topology {
 }
 
 /** Config the bench sets itself; anything of the same name in the caller's shell is dropped. */
-const OWN_VARIABLES = /^(PORT|HOST|DATABASE_URL|REDIS_URL|LOG_LEVEL|WEB_DIST_DIR|SIM_.*|WS_.*|STREAM_.*)$/;
+const OWN_VARIABLES = /^(PORT|HOST|DATABASE_URL|REDIS_URL|LOG_LEVEL|WEB_DIST_DIR|SIM_.*|WS_.*|STREAM_.*|OTEL_.*)$/;
 
 export function childEnv(extra: Record<string, string>): Record<string, string> {
   const env: Record<string, string> = {};

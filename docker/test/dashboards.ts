@@ -121,8 +121,8 @@ export function dashboardMetricNames(dashboards = loadDashboards()): Record<stri
   return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, [...v].sort()]));
 }
 
-/** Series Prometheus itself adds to every target (not on any /metrics page). */
-export const PROMETHEUS_SYNTHETIC = new Set(['up', 'scrape_duration_seconds', 'scrape_samples_scraped']);
+/** Series Prometheus itself makes (per target, or ALERTS from the rules), on no /metrics page. */
+export const PROMETHEUS_SYNTHETIC = new Set(['up', 'scrape_duration_seconds', 'scrape_samples_scraped', 'ALERTS']);
 
 /**
  * The series names the services expose according to packages/infra/src/metrics.ts: counters and

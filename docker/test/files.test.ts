@@ -48,6 +48,9 @@ const yamlFiles = () => [
   COMPOSE_OBSERVABILITY,
   docker('prometheus', 'prometheus.yml'),
   docker('loki', 'loki.yaml'),
+  docker('tempo', 'tempo.yaml'),
+  docker('prometheus', 'rules', 'alerts.yml'),
+  docker('prometheus', 'rules', 'alerts.test.yml'),
   join(REPO_ROOT, '.github', 'workflows', 'ci.yml'),
   ...readdirSync(docker('grafana', 'provisioning', 'datasources')).map((f) =>
     docker('grafana', 'provisioning', 'datasources', f),
@@ -483,8 +486,9 @@ describe('Grafana', () => {
   const grafana = mergedCompose().services.grafana!;
   const env = environmentOf(grafana);
 
-  it('provisions Prometheus and Loki with fixed uids', () => {
-    expect(Object.fromEntries(uids)).toEqual({ prometheus: 'prometheus', loki: 'loki' });
+  it('provisions Prometheus, Loki and Tempo with fixed uids', () => {
+    expect(Object.fromEntries(uids)).toEqual({ prometheus: 'prometheus', loki: 'loki', tempo: 'tempo' });
+    expect(datasources.find((d) => d.uid === 'tempo')!.url).toBe('http://tempo:3200');
     expect(datasources.find((d) => d.uid === 'prometheus')!.url).toBe('http://prometheus:9090');
     expect(datasources.find((d) => d.uid === 'loki')!.url).toBe('http://loki:3100');
   });

@@ -140,7 +140,12 @@ export function mergedCompose(): ComposeFile {
   for (const [name, svc] of Object.entries(extra.services)) {
     const prev = services[name];
     services[name] = prev
-      ? { ...prev, ...svc, depends_on: { ...(prev.depends_on ?? {}), ...(svc.depends_on ?? {}) } }
+      ? {
+          ...prev,
+          ...svc,
+          environment: { ...(prev.environment ?? {}), ...(svc.environment ?? {}) },
+          depends_on: { ...(prev.depends_on ?? {}), ...(svc.depends_on ?? {}) },
+        }
       : svc;
   }
   return { ...base, services, volumes: { ...(base.volumes ?? {}), ...(extra.volumes ?? {}) } };

@@ -125,6 +125,17 @@ test('Prometheus is reachable through NGINX for GET only', async () => {
   expect(admin.status).toBe(403);
 });
 
+test('Prometheus loads and evaluates every alert rule of the stack', async () => {
+  const rules = `${stack().edge}/prometheus/api/v1/rules?type=alert`;
+  await expect
+    .poll(async () => {
+      const body = (await (await fetch(rules)).json()) as { data: { groups: { rules: { name: string; health: string }[] }[] } };
+      const all = body.data.groups.flatMap((g) => g.rules);
+      return { count: all.length, unhealthy: all.filter((r) => r.health !== 'ok').map((r) => `${r.name}: ${r.health}`) };
+    })
+    .toEqual({ count: 7, unhealthy: [] });
+});
+
 test('every metric a Grafana dashboard queries exists on a live /metrics page', async () => {
   await placeOrder(); // so the lifecycle and socket metrics have been touched
   const s = stack();

@@ -71,7 +71,8 @@ export async function startStack(storage: 'sqlite' | 'mongo') {
   const prometheusConfig = join(dir, 'prometheus.yml');
   writeFileSync(
     prometheusConfig,
-    `global: { scrape_interval: 2s }\nscrape_configs:\n  - job_name: pizza\n    static_configs:\n      - targets: [${[orderService, notificationsA, notificationsB, delivery, simulator].map((t) => `'${t}'`).join(', ')}]\n`,
+    // the alert rules the compose stack loads, evaluated often enough for a test to see them run
+    `global: { scrape_interval: 2s, evaluation_interval: 2s }\nrule_files: ['${join(ROOT, 'docker', 'prometheus', 'rules', 'alerts.yml')}']\nscrape_configs:\n  - job_name: pizza\n    static_configs:\n      - targets: [${[orderService, notificationsA, notificationsB, delivery, simulator].map((t) => `'${t}'`).join(', ')}]\n`,
   );
   const prometheus = spawn('prometheus', [
     `--config.file=${prometheusConfig}`,

@@ -1,20 +1,4 @@
-import { notificationsModule, orderServiceModule } from '@pizza/api';
-import { runService } from '@pizza/infra';
-import { deliveryModule, simulatorModule } from '@pizza/workers';
-import { webDistDir } from './web-path';
-import { webStaticModule } from './web-static';
+import { EMBEDDED_SERVICE, runService } from '@pizza/infra';
+import { embeddedModules } from './embedded-modules';
 
-// The embedded topology: every service in this one process, sharing storage, bus and metrics.
-await runService({
-  service: 'pizza-express',
-  defaultPort: 3000,
-  modules: (runtime) => [
-    // first: its SSE route `/api/v1/orders/{id}/events` sits inside the order service's `/api/v1`
-    notificationsModule(runtime),
-    orderServiceModule(runtime),
-    deliveryModule(runtime),
-    // the in-process bus forgets pending steps on a crash; storage remembers which orders move
-    simulatorModule(runtime, { resumeFromStorage: !runtime.config.REDIS_URL }),
-    webStaticModule(runtime.config.WEB_DIST_DIR ?? webDistDir),
-  ],
-});
+await runService({ service: EMBEDDED_SERVICE, defaultPort: 3000, modules: embeddedModules });

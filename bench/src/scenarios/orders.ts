@@ -15,7 +15,7 @@ const WARM_UP_ORDERS = 150;
 const STOCK_SHARE = 0.95;
 
 /** What the server accepted, from the 201 bodies. */
-class Ledger {
+export class Ledger {
   accepted = new Map<string, number>();
   statuses = new Map<number, number>();
   issued = 0;
@@ -29,7 +29,7 @@ class Ledger {
   }
 }
 
-function orderRequests(next: () => string, ledger: Ledger): autocannon.Request[] {
+export function orderRequests(next: () => string, ledger: Ledger): autocannon.Request[] {
   return [
     {
       method: 'POST',

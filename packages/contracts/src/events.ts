@@ -3,6 +3,9 @@ import { DeliveryStatus, OrderStatus } from './lifecycle';
 import { OrderDelivery, OrderId, OrderItem, Timestamp } from './order';
 import { STREAMS, type StreamName } from './streams';
 
+/** Any short string: validating it is the tracer's job, and a bad one must never reject the event. */
+const TraceContextField = z.string().max(512).optional();
+
 const envelope = <T extends string, P extends z.ZodType>(type: T, payload: P) =>
   z.object({
     eventId: z.uuid(),
@@ -11,6 +14,9 @@ const envelope = <T extends string, P extends z.ZodType>(type: T, payload: P) =>
     source: z.string().min(1),
     occurredAt: Timestamp,
     payload,
+    /** W3C trace context of the producer; a malformed value only starts a new trace. */
+    traceparent: TraceContextField,
+    tracestate: TraceContextField,
   });
 
 export const OrderCreatedEvent = envelope(

@@ -91,3 +91,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 export function drawDelay(range: DelayRange, random: () => number = Math.random): number {
   return range.min + Math.floor(random() * (range.max - range.min + 1));
 }
+
+/** The standard `OTEL_*` variables, passed as they are to the tracing setup, which reads them as OpenTelemetry defines them. */
+export function tracingEnv(env: Record<string, string | undefined> = process.env): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => name.startsWith('OTEL_')));
+}

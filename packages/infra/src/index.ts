@@ -16,3 +16,4 @@ export * from './http/health';
 export * from './http/service-server';
 export * from './runtime/run-service';
 export * from './name-based-uuid';
+export * from './tracing/tracing';

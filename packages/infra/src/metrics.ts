@@ -1,18 +1,22 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type RegistryContentType } from 'prom-client';
 
 /**
  * Every metric of SPEC §9, registered once per process. The all-in-one process shares one
  * instance between its services; labels tell streams and groups apart.
  */
-export function createMetrics(service: string) {
-  const registry = new Registry();
+export function createMetrics(service: string, options: { exemplars?: boolean } = {}) {
+  const registry = new Registry<RegistryContentType>();
   registry.setDefaultLabels({ service });
+  // Exemplars (a trace id on a histogram bucket) exist only in the OpenMetrics format.
+  const exemplars = options.exemplars ?? false;
+  if (exemplars) registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
   collectDefaultMetrics({ register: registry });
 
   const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
   return {
     registry,
+    exemplars,
     httpRequests: new Counter({
       name: 'http_requests_total',
       help: 'HTTP requests by method, route template and status code.',
@@ -24,6 +28,7 @@ export function createMetrics(service: string) {
       help: 'HTTP request duration by method and route template.',
       labelNames: ['method', 'route'] as const,
       buckets: latencyBuckets,
+      enableExemplars: exemplars,
       registers: [registry],
     }),
     streamProcessed: new Counter({
@@ -37,6 +42,7 @@ export function createMetrics(service: string) {
       help: 'Time spent handling one stream message.',
       labelNames: ['stream', 'group'] as const,
       buckets: latencyBuckets,
+      enableExemplars: exemplars,
       registers: [registry],
     }),
     streamDlq: new Counter({
@@ -55,6 +61,17 @@ export function createMetrics(service: string) {
       name: 'stream_consumer_lag',
       help: 'Entries in the stream not yet delivered to the group.',
       labelNames: ['stream', 'group'] as const,
+      registers: [registry],
+    }),
+    streamOldestPending: new Gauge({
+      name: 'stream_oldest_pending_age_seconds',
+      help: 'Age of the oldest entry delivered to the group and not acknowledged (0 when none).',
+      labelNames: ['stream', 'group'] as const,
+      registers: [registry],
+    }),
+    spansDropped: new Counter({
+      name: 'otel_spans_dropped_total',
+      help: 'Spans the trace exporter could not deliver (endpoint unreachable or refusing).',
       registers: [registry],
     }),
     eventsPublished: new Counter({
@@ -108,6 +125,11 @@ export function createMetrics(service: string) {
       labelNames: ['transport'] as const,
       registers: [registry],
     }),
+    wsConnectionsLimit: new Gauge({
+      name: 'ws_connections_limit',
+      help: 'WS_MAX_CONNECTIONS: the sockets one notifications process accepts, all transports together.',
+      registers: [registry],
+    }),
     wsMessagesPushed: new Counter({
       name: 'ws_messages_pushed_total',
       help: 'Status messages pushed to clients, by transport.',
@@ -131,3 +153,15 @@ export function createMetrics(service: string) {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** Observes a duration, tagged with the trace that took it when exemplars are on and one is given. */
+export function observeSeconds<T extends string>(
+  metrics: Metrics,
+  histogram: Histogram<T>,
+  labels: Partial<Record<T, string>>,
+  seconds: number,
+  exemplar: Record<string, string> | undefined,
+): void {
+  if (metrics.exemplars) histogram.observe({ labels, value: seconds, exemplarLabels: (exemplar ?? {}) as Partial<Record<T, string>> });
+  else histogram.observe(labels, seconds);
+}

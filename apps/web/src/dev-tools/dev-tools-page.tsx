@@ -7,6 +7,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/com
 import { Skeleton } from '@/components/ui/skeleton';
 import { cn } from '@/lib/cn';
 import { useDocumentTitle } from '@/lib/document-title';
+import { OrderTraceLink } from './order-trace-link';
 import { HEALTH_PATH, SERVICES_PATH, useHealthReport, useServicesReport, useSocketProbe, type HealthProbe, type SocketProbe } from './service-health';
 
 interface ToolLink {
@@ -54,6 +55,7 @@ export function DevToolsPage() {
         </section>
         <LinkList id="observability" title="Observability" links={OBSERVABILITY} note="Grafana and Prometheus run in the distributed (Docker) topology." />
         <LinkList id="api" title="API" links={API} />
+        <OrderTraceLink />
       </div>
     </>
   );

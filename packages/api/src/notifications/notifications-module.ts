@@ -17,11 +17,12 @@ export function notificationsModule(runtime: ServiceRuntime): ServiceModule {
   const { config, logger, metrics, storage, bus } = runtime;
   const cache = config.REDIS_URL ? createRedisStatusCache({ url: config.REDIS_URL, logger }) : createMemoryStatusCache();
   if (config.REDIS_URL) runtime.probes.statusCache = () => cache.ping();
-  const hub = createTrackingHub({ bus, cache, storage, logger });
+  const hub = createTrackingHub({ bus, cache, storage, logger, tracing: runtime.tracing });
   const stock = createMenuStockFeed({ bus, storage, logger });
 
   const timing = { pingIntervalMs: config.WS_PING_INTERVAL_MS, idleTimeoutMs: config.WS_IDLE_TIMEOUT_MS };
   // one cap for the process, whichever transport the clients use
+  metrics.wsConnectionsLimit.set(config.WS_MAX_CONNECTIONS);
   const atCapacity = () => trackingSocket.connections() + trpcSocket.connections() + orderEvents.connections() >= config.WS_MAX_CONNECTIONS;
   const trackingSocket = createTrackingSocket({ tracking: hub, metrics, logger, ...timing, maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES, atCapacity });
   // who may open a live stream is decided here, once (capacity; an origin check belongs here too)

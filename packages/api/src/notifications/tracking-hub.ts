@@ -1,5 +1,5 @@
 import { STREAMS, isOrderId, type TrackingMessage } from '@pizza/contracts';
-import type { BusMessage, EventBus, Logger, Storage, Subscription } from '@pizza/infra';
+import type { BusMessage, EventBus, Logger, Storage, Subscription, Tracing } from '@pizza/infra';
 import { AppError } from '../app-error';
 import type { CachedTracking, StatusCache } from './status-cache';
 import { StatusListener } from './status-listener';
@@ -13,6 +13,8 @@ export interface TrackingHubDeps {
   logger: Logger;
   /** Messages one follower may leave unread before its stream fails (default 16). */
   maxPendingPerFollower?: number;
+  /** With tracing on, each fan-out is a `push {status}` span. */
+  tracing?: Tracing | null;
 }
 
 export interface TrackingHub extends TrackingService {
@@ -81,7 +83,13 @@ export function createTrackingHub(deps: TrackingHubDeps): TrackingHub {
     const state = writes.length > 0 ? await cache.record(orderId, writes) : cached;
     if (!state) return;
     // Every step, not just this event's: a replica that lost a race still fills its followers' gaps.
-    for (const listener of followers.get(orderId) ?? []) listener.offer(state.steps);
+    const fanOut = () => {
+      const listeners = followers.get(orderId) ?? new Set<StatusListener>();
+      for (const listener of listeners) listener.offer(state.steps);
+      return listeners.size;
+    };
+    if (deps.tracing) deps.tracing.push(orderId, state.latest.status, fanOut);
+    else fanOut();
   };
 
   // Events of one order are applied in order; different orders do not wait for each other's cache

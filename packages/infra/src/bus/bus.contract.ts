@@ -346,7 +346,7 @@ export function describeBusContract(
       expect(deliveries).toHaveLength(1);
     });
 
-    it('reports pending and lag gauges per stream and group', async () => {
+    it('reports pending, lag and oldest-pending-age gauges per stream and group', async () => {
       const fixture = await setup({ gaugeIntervalMs: 50 });
       let release!: () => void;
       const gate = new Promise<void>((resolve) => (release = resolve));
@@ -358,7 +358,7 @@ export function describeBusContract(
       });
       await consumer.ready;
       for (let i = 0; i < 3; i++) await fixture.bus.publish(ORDERS, orderCreated());
-      const gauge = async (metric: 'streamPending' | 'streamLag') =>
+      const gauge = async (metric: 'streamPending' | 'streamLag' | 'streamOldestPending') =>
         (await fixture.metrics[metric].get()).values.find(
           (v) => v.labels.stream === ORDERS && v.labels.group === 'gauge-group',
         )?.value;
@@ -366,10 +366,13 @@ export function describeBusContract(
         expect(await gauge('streamPending')).toBe(1);
         expect(await gauge('streamLag')).toBe(2);
       }, wait);
+      // the held entry ages: its age grows past a quarter second while it stays pending
+      await vi.waitFor(async () => expect(await gauge('streamOldestPending')).toBeGreaterThan(0.25), wait);
       release();
       await vi.waitFor(async () => {
         expect(await gauge('streamPending')).toBe(0);
         expect(await gauge('streamLag')).toBe(0);
+        expect(await gauge('streamOldestPending')).toBe(0);
       }, wait);
     });
 

@@ -7,8 +7,9 @@ import {
   type StreamName,
 } from '@pizza/contracts';
 import type { Logger } from '../logger';
-import type { Metrics } from '../metrics';
+import { observeSeconds, type Metrics } from '../metrics';
 import { errorMessage } from './backoff';
+import { traceExemplarOf } from '../tracing/message-trace-ids';
 import { MessageAbandoned, type BusMessage } from './event-bus';
 
 /**
@@ -79,9 +80,13 @@ export async function processEntry(ctx: GroupContext, delivery: Delivery, settle
     return;
   }
 
-  const stopTimer = ctx.metrics.streamDuration.startTimer(labels);
+  const message: BusMessage = { stream, entryId, envelope, attempt };
+  const started = process.hrtime.bigint();
+  // with tracing on, the observation carries the id of the trace the handler ran in
+  const stopTimer = () =>
+    observeSeconds(ctx.metrics, ctx.metrics.streamDuration, labels, Number(process.hrtime.bigint() - started) / 1e9, traceExemplarOf(message));
   try {
-    await ctx.handler({ stream, entryId, envelope, attempt });
+    await ctx.handler(message);
   } catch (err) {
     stopTimer();
     if (err instanceof MessageAbandoned) {

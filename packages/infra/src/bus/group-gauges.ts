@@ -7,6 +7,8 @@ export interface GroupStats {
   pending: number;
   /** Entries not delivered to the group yet; null when the engine cannot tell. */
   lag: number | null;
+  /** Id (`ms-seq`) of the oldest entry pending in the group, or null when none is. */
+  oldestPendingId: string | null;
 }
 
 export interface GroupRef {
@@ -14,7 +16,7 @@ export interface GroupRef {
   group: string;
 }
 
-/** Refreshes `stream_pending_messages` and `stream_consumer_lag` for every consumed stream/group. */
+/** Refreshes `stream_pending_messages`, `stream_consumer_lag` and `stream_oldest_pending_age_seconds` for every consumed stream/group. */
 export function startGroupGauges(options: {
   metrics: Metrics;
   logger: Logger;
@@ -33,6 +35,7 @@ export function startGroupGauges(options: {
         const stats = await options.stats(stream, group);
         metrics.streamPending.set({ stream, group }, stats.pending);
         if (stats.lag !== null) metrics.streamLag.set({ stream, group }, stats.lag);
+        metrics.streamOldestPending.set({ stream, group }, ageSeconds(stats.oldestPendingId));
       }
     } catch (err) {
       // Gauges are best effort; the consumers report the outage themselves.
@@ -45,4 +48,10 @@ export function startGroupGauges(options: {
   const timer = setInterval(() => void refresh(), options.intervalMs);
   timer.unref();
   return { stop: () => clearInterval(timer) };
+}
+
+/** Seconds since an entry id's millisecond part (its time of append); 0 without an entry. */
+function ageSeconds(entryId: string | null): number {
+  const ms = entryId === null ? NaN : Number(entryId.split('-')[0]);
+  return Number.isFinite(ms) ? Math.max(0, (Date.now() - ms) / 1000) : 0;
 }

@@ -62,7 +62,7 @@ describe('in-process bus specifics', () => {
     expect(bus.entries(STREAMS.orders).length).toBeLessThanOrEqual(11);
     await vi.waitFor(() => expect(attempts).toEqual([1, 2]));
     await vi.waitFor(() =>
-      expect(bus.groupStats(STREAMS.orders, 'trim-group')).toEqual({ pending: 0, lag: 0 }),
+      expect(bus.groupStats(STREAMS.orders, 'trim-group')).toEqual({ pending: 0, lag: 0, oldestPendingId: null }),
     );
     expect(handled).toBe(51);
     await bus.close();

@@ -129,7 +129,9 @@ export class MemoryGroup {
   }
 
   stats(): GroupStats {
-    return { pending: this.pending.size, lag: this.log.end - Math.max(this.cursor, this.log.start) };
+    // a Map keeps insertion order: the first pending id is the oldest
+    const oldestPendingId = this.pending.keys().next().value ?? null;
+    return { pending: this.pending.size, lag: this.log.end - Math.max(this.cursor, this.log.start), oldestPendingId };
   }
 
   dispose(): void {

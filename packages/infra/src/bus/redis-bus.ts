@@ -7,7 +7,7 @@ import { startGroupGauges } from './group-gauges';
 import { defineClaimOwned } from './redis-claim-owned';
 import { READ_GRACE_MS, connectBusRedis } from './redis-connection';
 import { RedisGroupConsumer } from './redis-consumer';
-import { groupLagReply, pendingCountReply } from './redis-replies';
+import { groupLagReply, oldestPendingReply, pendingCountReply } from './redis-replies';
 import { RedisSubscription } from './redis-subscription';
 
 export interface RedisBusOptions {
@@ -100,7 +100,7 @@ export function createRedisBus(options: RedisBusOptions): EventBus {
         command.call('XPENDING', stream, group),
         command.call('XINFO', 'GROUPS', stream),
       ]);
-      return { pending: pendingCountReply(pending), lag: groupLagReply(groups, group) };
+      return { pending: pendingCountReply(pending), lag: groupLagReply(groups, group), oldestPendingId: oldestPendingReply(pending) };
     },
   });
 

@@ -82,6 +82,12 @@ export function pendingCountReply(reply: unknown): number {
   return typeof count === 'number' ? count : fail('XPENDING', reply);
 }
 
+/** XPENDING summary form: the smallest (oldest) pending id, or null when nothing is pending. */
+export function oldestPendingReply(reply: unknown): string | null {
+  const [, minId] = asArray(reply, 'XPENDING');
+  return typeof minId === 'string' ? minId : null;
+}
+
 /** XINFO GROUPS: the `lag` of one group (Redis 7+); null when unknown or not reported. */
 export function groupLagReply(reply: unknown, group: string): number | null {
   for (const item of asArray(reply, 'XINFO GROUPS')) {

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../logger';
-import type { Metrics } from '../metrics';
+import { observeSeconds, type Metrics } from '../metrics';
+import type { Tracing } from '../tracing/tracing';
 import { checkHealth, type HealthProbe } from './health';
 import { sendJson } from './json-body';
 
@@ -28,6 +29,8 @@ export interface ServiceServerOptions {
   /** Tried in order after health and metrics. */
   handlers: RequestHandler[];
   upgrades?: UpgradeHandler[];
+  /** Null or absent when tracing is off. */
+  tracing?: Tracing | null;
   /** Maps a raw path to its route template for metric labels. */
   routeOf: (method: string, path: string) => string;
 }
@@ -110,10 +113,12 @@ export function createServiceServer(options: ServiceServerOptions): Server {
     }
 
     const route = health ?? options.routeOf(method, path);
+    options.tracing?.nameRoute(method, route);
+    const exemplar = options.tracing?.exemplar();
     res.once('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.httpRequests.inc({ method, route, status_code: String(res.statusCode) });
-      metrics.httpDuration.observe({ method, route }, seconds);
+      observeSeconds(metrics, metrics.httpDuration, { method, route }, seconds, exemplar);
     });
 
     const scope = new Scope(reqId, path, target, logger);
@@ -139,7 +144,7 @@ export function createServiceServer(options: ServiceServerOptions): Server {
   };
 
   const server = createServer((req, res) => {
-    void handle(req, res);
+    void (options.tracing ? options.tracing.serve(req, res, () => handle(req, res)) : handle(req, res));
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     try {

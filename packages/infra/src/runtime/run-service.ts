@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { Server } from 'node:http';
 import { createBus } from '../bus/create-bus';
 import type { EventBus } from '../bus/event-bus';
-import { ConfigError, loadConfig, type Config } from '../config';
+import { ConfigError, loadConfig, tracingEnv, type Config } from '../config';
 import { createLogger, type Logger } from '../logger';
 import { createMetrics, type Metrics } from '../metrics';
 import { createStorage } from '../storage/create-storage';
@@ -10,6 +10,8 @@ import type { Storage } from '../storage/storage-port';
 import { checkHealth, type HealthProbe } from '../http/health';
 import { sendJson } from '../http/json-body';
 import { closeServer, createServiceServer, listen, type RequestHandler, type UpgradeHandler } from '../http/service-server';
+import { startTracing, tracingRequested, type Tracing } from '../tracing/tracing';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { startHousekeeping } from './housekeeping';
 import { createServiceRegistry, type ServiceRegistry } from './service-registry';
 
@@ -35,6 +37,8 @@ export interface ServiceRuntime {
   consumerName: string;
   /** Dependency probes for /api/v1/health; modules may add their own. */
   probes: Record<string, HealthProbe>;
+  /** Null when tracing is off (no OTLP endpoint configured). */
+  tracing: Tracing | null;
 }
 
 export interface RunServiceOptions {
@@ -44,6 +48,8 @@ export interface RunServiceOptions {
   usesStorage?: boolean;
   modules: (runtime: ServiceRuntime) => ServiceModule[] | Promise<ServiceModule[]>;
   env?: Record<string, string | undefined>;
+  /** Spans go here instead of OTLP, and tracing is on (tests). */
+  traceExporter?: SpanExporter;
 }
 
 export interface RunningService {
@@ -59,20 +65,26 @@ export interface RunningService {
  */
 export async function startService(options: RunServiceOptions): Promise<RunningService> {
   const config = loadConfig(options.env);
-  const logger = createLogger(options.service, config.LOG_LEVEL);
-  const metrics = createMetrics(options.service);
+  const env = tracingEnv(options.env);
+  const traced = Boolean(options.traceExporter) || tracingRequested(env);
+  let tracing: Tracing | null = null;
+  const logger = createLogger(options.service, config.LOG_LEVEL, traced ? () => tracing?.logFields() ?? {} : undefined);
+  const metrics = createMetrics(options.service, { exemplars: traced });
+  tracing = await startTracing({ service: options.service, env, logger, metrics, ...(options.traceExporter ? { exporter: options.traceExporter } : {}) });
   const usesStorage = options.usesStorage ?? true;
 
-  const storage = usesStorage ? createStorage(config.DATABASE_URL) : null;
-  if (storage) await storage.init();
-  const bus = createBus({
+  const untracedStorage = usesStorage ? createStorage(config.DATABASE_URL) : null;
+  if (untracedStorage) await untracedStorage.init();
+  const storage = untracedStorage && tracing ? tracing.traceStorage(untracedStorage, config.DATABASE_URL.startsWith('sqlite:') ? 'sqlite' : 'mongodb') : untracedStorage;
+  const untracedBus = createBus({
     ...(config.REDIS_URL ? { redisUrl: config.REDIS_URL } : {}),
     logger,
     metrics,
     claimIdleMs: config.STREAM_CLAIM_IDLE_MS,
     maxLen: config.STREAM_MAXLEN,
   });
-  if (config.REDIS_URL) await assertRedisReachable(bus, config.REDIS_URL);
+  if (config.REDIS_URL) await assertRedisReachable(untracedBus, config.REDIS_URL);
+  const bus = tracing ? tracing.traceBus(untracedBus, config.REDIS_URL ? 'redis' : 'in-process') : untracedBus;
 
   const probes: Record<string, HealthProbe> = { bus: () => bus.ping() };
   if (storage) probes.storage = () => storage.ping();
@@ -85,6 +97,7 @@ export async function startService(options: RunServiceOptions): Promise<RunningS
     bus,
     consumerName: `${options.service}-${hostname()}-${process.pid}`,
     probes,
+    tracing,
   };
 
   const modules = await options.modules(runtime);
@@ -101,6 +114,7 @@ export async function startService(options: RunServiceOptions): Promise<RunningS
     probes,
     handlers: [servicesHealthHandler(registry), ...modules.flatMap((m) => m.handlers ?? [])],
     upgrades: modules.flatMap((m) => m.upgrades ?? []),
+    tracing,
     routeOf: (method, path) => {
       if (path === SERVICES_HEALTH_PATH || path === `${SERVICES_HEALTH_PATH}/`) return SERVICES_HEALTH_PATH;
       for (const m of modules) {
@@ -126,6 +140,7 @@ export async function startService(options: RunServiceOptions): Promise<RunningS
       await registry.close();
       await bus.close();
       await storage?.close();
+      await tracing?.shutdown();
       logger.info('stopped');
     })());
   return { runtime, server, port, stop };

@@ -1,0 +1,56 @@
+import { ROOT_CONTEXT, SpanStatusCode, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { ownerOf } from './span-owner';
+
+/** What the traced ports share: the tracer, W3C context in and out of carriers, span ownership. */
+export interface TraceKit {
+  tracer: Tracer;
+  /** True in the all-in-one process (spans carry `pizza.service`). */
+  embedded: boolean;
+  /** The context a carrier (headers, envelope) names; the root context when it names none or a malformed one. */
+  extract(carrier: Record<string, unknown>): Context;
+  /** `traceparent` (and `tracestate`) of a context's span; empty when it has none. */
+  inject(ctx: Context): { traceparent?: string; tracestate?: string };
+  /** `pizza.service` for a span started in `ctx` (all-in-one only). */
+  ownerAttributes(ctx: Context, fallback?: string): Attributes;
+}
+
+export function createTraceKit(tracer: Tracer, embedded: boolean): TraceKit {
+  const propagator = new W3CTraceContextPropagator();
+  const getter = {
+    keys: (carrier: Record<string, unknown>) => Object.keys(carrier),
+    get: (carrier: Record<string, unknown>, key: string) => {
+      const value = carrier[key];
+      return typeof value === 'string' ? value : undefined;
+    },
+  };
+  return {
+    tracer,
+    embedded,
+    extract: (carrier) => propagator.extract(ROOT_CONTEXT, carrier, getter),
+    inject(ctx) {
+      const out: { traceparent?: string; tracestate?: string } = {};
+      if (!trace.getSpanContext(ctx)) return out;
+      propagator.inject(ctx, out, { set: (c, key, value) => ((c as Record<string, string>)[key] = value) });
+      return out;
+    },
+    ownerAttributes(ctx, fallback) {
+      if (!embedded) return {};
+      const owner = ownerOf(ctx) ?? fallback;
+      return owner ? { 'pizza.service': owner } : {};
+    },
+  };
+}
+
+/** Awaits `work`; a throw marks the span failed (status, exception) and is rethrown; the span always ends. */
+export async function endingSpan<T>(span: Span, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    span.recordException(err as Error);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+    throw err;
+  } finally {
+    span.end();
+  }
+}

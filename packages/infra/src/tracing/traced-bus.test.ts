@@ -1,0 +1,203 @@
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SpanStatusCode } from '@opentelemetry/api';
+import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
+import { MAX_DELIVERY_ATTEMPTS, STREAMS } from '@pizza/contracts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { orderCreated } from '../bus/bus.contract';
+import { createMemoryBus } from '../bus/memory-bus';
+import { createRedisBus } from '../bus/redis-bus';
+import { startRedisServer } from '../testing/redis-server';
+import type { BusMessage, EventBus } from '../bus/event-bus';
+import { createLogger } from '../logger';
+import { createMetrics } from '../metrics';
+import { newOrderRequest } from '../outbox/fixtures/new-order-request';
+import { createOutboxRelay } from '../outbox/outbox-relay';
+import { createSqliteStorage } from '../storage/sqlite-storage';
+import { startTracing, type Tracing } from './tracing';
+
+const logger = createLogger('tracing-test', 'silent');
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!();
+});
+
+type Adapter = 'in-process' | 'redis';
+
+async function tracedBus(adapter: Adapter = 'in-process') {
+  const exporter = new InMemorySpanExporter();
+  const metrics = createMetrics('tracing-test', { exemplars: true });
+  const tracing = (await startTracing({ service: 'delivery-service', env: {}, logger, metrics, exporter }))!;
+  let raw: EventBus;
+  if (adapter === 'redis') {
+    const server = await startRedisServer();
+    cleanups.push(() => server.stop());
+    raw = createRedisBus({ url: server.url, logger, metrics, claimIdleMs: 100 });
+  } else {
+    raw = createMemoryBus({ logger, metrics, claimIdleMs: 100 });
+  }
+  const bus = tracing.traceBus(raw, adapter);
+  cleanups.push(() => tracing.shutdown(), () => bus.close());
+  const spans = async (): Promise<ReadableSpan[]> => {
+    await tracing.flush();
+    return exporter.getFinishedSpans();
+  };
+  return { bus, tracing, metrics, spans };
+}
+
+async function consumeFailing(bus: EventBus, failUntil: number): Promise<BusMessage[]> {
+  const seen: BusMessage[] = [];
+  const consumer = bus.consume({
+    streams: [STREAMS.orders],
+    group: 'delivery-group',
+    handler: async (message) => {
+      seen.push(message);
+      if (message.attempt <= failUntil) throw new Error(`fails on attempt ${message.attempt}`);
+    },
+  });
+  await consumer.ready;
+  return seen;
+}
+
+const named = (spans: ReadableSpan[], name: string) => spans.filter((s) => s.name === name);
+const parentOf = (span: ReadableSpan) => span.parentSpanContext?.spanId;
+
+describe('traced bus', () => {
+  it('a consumer span is a child of the publish span whose context the envelope carries, with the SPEC attributes', async () => {
+    const { bus, spans } = await tracedBus();
+    await consumeFailing(bus, 0);
+    const event = orderCreated();
+    const entryId = await bus.publish(STREAMS.orders, event);
+    await vi.waitFor(async () => expect(named(await spans(), 'process orders-stream')).toHaveLength(1));
+    const [publish] = named(await spans(), 'publish orders-stream');
+    const [process] = named(await spans(), 'process orders-stream');
+    expect(process!.spanContext().traceId).toBe(publish!.spanContext().traceId);
+    expect(parentOf(process!)).toBe(publish!.spanContext().spanId);
+    expect(process!.attributes).toMatchObject({
+      'messaging.system': 'in-process',
+      'messaging.destination.name': 'orders-stream',
+      'messaging.consumer.group.name': 'delivery-group',
+      'messaging.message.id': entryId,
+      'pizza.attempt': 1,
+      'pizza.event.type': 'order.created',
+      'pizza.order.id': event.orderId,
+      'pizza.event.id': event.eventId,
+    });
+    expect(publish!.attributes).toMatchObject({ 'messaging.destination.name': 'orders-stream', 'pizza.order.id': event.orderId });
+  });
+
+  it.each(['in-process', 'redis'] as const)('%s: a redelivered message shows both attempts: the failed one with an error status and a retry event', async (adapter) => {
+    const { bus, spans } = await tracedBus(adapter);
+    await consumeFailing(bus, 1);
+    await bus.publish(STREAMS.orders, orderCreated());
+    await vi.waitFor(async () => expect(named(await spans(), 'process orders-stream')).toHaveLength(2), { timeout: 10_000 });
+    const [first, second] = named(await spans(), 'process orders-stream').sort((a, b) => Number(a.attributes['pizza.attempt']) - Number(b.attributes['pizza.attempt']));
+    expect([first!.attributes['pizza.attempt'], second!.attributes['pizza.attempt']]).toEqual([1, 2]);
+    expect(first!.status.code).toBe(SpanStatusCode.ERROR);
+    expect(first!.events.map((e) => e.name)).toEqual(['exception', 'retry_scheduled']);
+    expect(second!.status.code).not.toBe(SpanStatusCode.ERROR);
+    expect(parentOf(first!)).toBe(parentOf(second!));
+  });
+
+  it.each(['in-process', 'redis'] as const)('%s: a dead-lettered message shows every attempt, the last one marked dead_lettered', async (adapter) => {
+    const { bus, spans } = await tracedBus(adapter);
+    await consumeFailing(bus, Infinity);
+    await bus.publish(STREAMS.orders, orderCreated());
+    await vi.waitFor(async () => expect(named(await spans(), 'process orders-stream')).toHaveLength(MAX_DELIVERY_ATTEMPTS), { timeout: 15_000 });
+    const attempts = named(await spans(), 'process orders-stream').sort((a, b) => Number(a.attributes['pizza.attempt']) - Number(b.attributes['pizza.attempt']));
+    expect(attempts.map((s) => s.attributes['pizza.attempt'])).toEqual([1, 2, 3]);
+    expect(attempts.every((s) => s.status.code === SpanStatusCode.ERROR)).toBe(true);
+    expect(attempts.at(-1)!.events.map((e) => e.name)).toContain('dead_lettered');
+    expect(attempts[0]!.events.map((e) => e.name)).not.toContain('dead_lettered');
+  });
+
+  it('a malformed traceparent in an envelope starts a new trace and the message is handled', async () => {
+    const { bus, spans } = await tracedBus();
+    const seen = await consumeFailing(bus, 0);
+    await bus.publish(STREAMS.orders, { ...orderCreated(), traceparent: '00-not-a-trace-01' });
+    await vi.waitFor(() => expect(seen).toHaveLength(1));
+    await vi.waitFor(async () => expect(named(await spans(), 'process orders-stream')).toHaveLength(1));
+    const [publish] = named(await spans(), 'publish orders-stream');
+    expect(publish!.parentSpanContext).toBeUndefined();
+    expect(publish!.spanContext().traceId).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('the stream duration histogram carries the trace id of a handled message as an exemplar', async () => {
+    const { bus, metrics, spans } = await tracedBus();
+    await consumeFailing(bus, 0);
+    await bus.publish(STREAMS.orders, orderCreated());
+    await vi.waitFor(async () => expect(named(await spans(), 'process orders-stream')).toHaveLength(1));
+    const [process] = named(await spans(), 'process orders-stream');
+    const text = await metrics.registry.metrics();
+    expect(text).toContain(`# {trace_id="${process!.spanContext().traceId}"}`);
+  });
+});
+
+describe('trace context through the outbox', () => {
+  it('an outbox row keeps the trace of its transaction, and a relay started later publishes into that trace', async () => {
+    const { bus, tracing, spans } = await tracedBus();
+    const storage = createSqliteStorage(join(mkdtempSync(join(tmpdir(), 'pizza-trace-')), 'pizza.db'));
+    await storage.init();
+    cleanups.push(() => storage.close());
+    const traced = tracing.traceStorage(storage, 'sqlite');
+    const { request } = newOrderRequest();
+    // the request's own span, as the HTTP server would start it
+    await tracing.serve(
+      fakeRequest(),
+      fakeResponse(),
+      async () => void (await traced.placeOrder(request)),
+    );
+    const [row] = await storage.pendingOutbox('order-service', 10);
+    expect(row!.envelope.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    const traceId = row!.envelope.traceparent!.split('-')[1];
+
+    // "after a crash": a fresh relay, no span active, publishes the row
+    const relay = createOutboxRelay({ storage: traced, bus, source: 'order-service', logger, metrics: createMetrics('relay') });
+    await relay.flush();
+    await relay.close();
+    const publishes = (await spans()).filter((s) => s.name.startsWith('publish '));
+    expect(publishes.length).toBeGreaterThan(0);
+    expect(publishes.every((s) => s.spanContext().traceId === traceId)).toBe(true);
+    const transaction = named(await spans(), 'storage placeOrder')[0]!;
+    expect(publishes.every((s) => parentOf(s) === transaction.spanContext().spanId)).toBe(true);
+  });
+});
+
+describe('an unreachable OTLP endpoint', () => {
+  it('never holds up publishing and counts the spans it could not deliver', async () => {
+    // a collector that accepts connections and never answers: every export hangs until its timeout
+    const sockets = new Set<Socket>();
+    const server = createServer(() => undefined);
+    server.on('connection', (socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    });
+    const { port } = server.address() as { port: number };
+    const metrics = createMetrics('tracing-test', { exemplars: true });
+    const tracing = (await startTracing({ service: 'delivery-service', env: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` }, logger, metrics })) as Tracing;
+    const bus = tracing.traceBus(createMemoryBus({ logger, metrics }), 'in-process');
+    cleanups.push(() => tracing.shutdown(), () => bus.close());
+    await bus.publish(STREAMS.orders, orderCreated());
+    const exporting = tracing.flush().catch(() => undefined); // the export of that span starts and hangs
+    for (let i = 0; i < 20; i++) await bus.publish(STREAMS.orders, orderCreated());
+    // every publish resolved while the export still hung: nothing has been counted as dropped yet
+    expect((await metrics.spansDropped.get()).values[0]?.value ?? 0).toBe(0);
+    await exporting;
+    await tracing.flush().catch(() => undefined);
+    await vi.waitFor(async () => expect((await metrics.spansDropped.get()).values[0]?.value).toBe(21), { timeout: 30_000, interval: 200 });
+  });
+});
+
+function fakeRequest() {
+  return { url: '/api/v1/orders', method: 'POST', headers: {} } as never;
+}
+
+function fakeResponse() {
+  const listeners: (() => void)[] = [];
+  return { statusCode: 201, writableFinished: true, once: (_: string, fn: () => void) => listeners.push(fn) } as never;
+}

@@ -1,0 +1,52 @@
+import { context, trace } from '@opentelemetry/api';
+import type { EventEnvelope } from '@pizza/contracts';
+import type { Decide, Storage } from '../storage/storage-port';
+import { endingSpan, type TraceKit } from './trace-kit';
+
+/**
+ * The storage port with a span per unit of work (`storage {method}`, only inside a trace: the
+ * relay's background passes are not traced). The events a transaction writes to the outbox carry
+ * its trace context, so whoever publishes them later (even a relay after a crash) continues it.
+ */
+export function traceStorage(storage: Storage, kit: TraceKit, system: string): Storage {
+  const stamp = (events: EventEnvelope[]): EventEnvelope[] => {
+    const fields = kit.inject(context.active());
+    return fields.traceparent ? events.map((event) => ({ ...event, ...fields })) : events;
+  };
+  const stamped =
+    <In, Out>(decide: Decide<In, Out>): Decide<In, Out> =>
+    (current) => {
+      const decision = decide(current);
+      return decision && { ...decision, events: stamp(decision.events) };
+    };
+
+  const spanned = <T>(method: string, run: () => Promise<T>): Promise<T> => {
+    const parent = context.active();
+    if (!trace.getSpan(parent)) return run();
+    const span = kit.tracer.startSpan(
+      `storage ${method}`,
+      { attributes: { 'db.system.name': system, 'db.operation.name': method, ...kit.ownerAttributes(parent) } },
+      parent,
+    );
+    return context.with(trace.setSpan(parent, span), () => endingSpan(span, run));
+  };
+
+  return {
+    init: () => storage.init(),
+    ping: () => storage.ping(),
+    close: () => storage.close(),
+    listMenu: () => spanned('listMenu', () => storage.listMenu()),
+    getMenuItem: (id) => spanned('getMenuItem', () => storage.getMenuItem(id)),
+    placeOrder: (request) =>
+      spanned('placeOrder', () => storage.placeOrder({ ...request, events: (order) => stamp(request.events(order)) })),
+    getOrder: (id) => spanned('getOrder', () => storage.getOrder(id)),
+    listSimulatedOrdersInProgress: (limit) => storage.listSimulatedOrdersInProgress(limit),
+    applyToOrder: (orderId, inbox, decide) => spanned('applyToOrder', () => storage.applyToOrder(orderId, inbox, stamped(decide))),
+    getDeliveryByOrder: (orderId) => spanned('getDeliveryByOrder', () => storage.getDeliveryByOrder(orderId)),
+    applyToDelivery: (orderId, inbox, decide) =>
+      spanned('applyToDelivery', () => storage.applyToDelivery(orderId, inbox, stamped(decide))),
+    pendingOutbox: (source, limit) => storage.pendingOutbox(source, limit),
+    markOutboxSent: (ids) => storage.markOutboxSent(ids),
+    pruneHandled: (before) => storage.pruneHandled(before),
+  };
+}
