@@ -9,6 +9,7 @@ import { defineClaimOwned } from './redis-claim-owned';
 import { RedisGroupConsumer } from './redis-consumer';
 import { groupLagReply, pendingCountReply } from './redis-replies';
 import { RedisSubscription } from './redis-subscription';
+import { redisTurnPipeline } from './redis-turn-pipeline';
 
 export interface RedisBusOptions {
   url: string;
@@ -47,11 +48,8 @@ export function createRedisBus(options: RedisBusOptions): EventBus {
   const subscriptions = new Set<RedisSubscription>();
   let closing: Promise<void> | null = null;
 
-  const append = async (stream: StreamName, data: string): Promise<string> => {
-    const id = await command.xadd(stream, 'MAXLEN', '~', maxLen, '*', 'data', data);
-    if (id === null) throw new Error(`XADD to ${stream} returned no id`);
-    return id;
-  };
+  const writes = redisTurnPipeline(command, maxLen);
+  const append = (stream: StreamName, data: string): Promise<string> => writes.xadd(stream, data);
   const writeDeadLetter = async (letter: DeadLetter) => {
     await append(STREAMS.deadLetters, JSON.stringify(letter));
   };
@@ -96,6 +94,7 @@ export function createRedisBus(options: RedisBusOptions): EventBus {
       const consumer = new RedisGroupConsumer(
         {
           command,
+          ack: writes.xack,
           reader: connect(options.url, 'reader', logger),
           logger,
           metrics,
