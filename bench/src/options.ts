@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['menu', 'orders', 'push', 'sockets', 'startup', 'web'] as const;
+export const SCENARIOS = ['menu', 'orders', 'push', 'sockets', 'startup', 'web', 'pipeline'] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {

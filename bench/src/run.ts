@@ -12,6 +12,7 @@ import type { ScenarioResult } from './results';
 import { runScenario, type ScenarioContext, type ScenarioSpec } from './scenario';
 import { menuScenario } from './scenarios/menu';
 import { ordersScenario } from './scenarios/orders';
+import { pipelineScenario } from './scenarios/pipeline';
 import { pushLatencyScenario } from './scenarios/push-latency';
 import { socketCapacityScenario } from './scenarios/socket-capacity';
 import { startupScenario } from './scenarios/startup';
@@ -61,6 +62,8 @@ function plan(ctx: ScenarioContext): ScenarioSpec[] {
     if (wanted('push')) specs.push(pushLatencyScenario(ctx, kind));
     if (wanted('sockets')) specs.push(socketCapacityScenario(ctx, kind));
   }
+  // distributed by definition: it measures the services over Redis Streams
+  if (wanted('pipeline') && options.distributed) specs.push(pipelineScenario(ctx));
   if (wanted('startup')) specs.push(startupScenario(ctx));
   if (wanted('web')) specs.push(webSizeScenario());
   return specs;

@@ -17,6 +17,10 @@ export interface Topology {
   apiPid: number;
   /** The process holding the tracking sockets. */
   socketPid: number;
+  /** Every process of the topology, by name (for CPU per service). */
+  processes: { name: string; pid: number }[];
+  /** The topology's own Redis (distributed only). */
+  redisUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -52,11 +56,11 @@ async function startEmbedded(env: Record<string, string>, nodeArgs: string[]): P
     await stop();
     throw error;
   }
-  return { kind: 'embedded', apiUrl: `http://127.0.0.1:${port}`, wsUrl: `ws://127.0.0.1:${port}`, apiPid: server.pid, socketPid: server.pid, stop };
+  return { kind: 'embedded', apiUrl: `http://127.0.0.1:${port}`, wsUrl: `ws://127.0.0.1:${port}`, apiPid: server.pid, socketPid: server.pid, processes: [{ name: server.name, pid: server.pid }], stop };
 }
 
 /** A private redis-server on a free loopback port, never the system one on 6379. */
-async function startRedis(dir: string): Promise<{ child: Child; url: string }> {
+export async function startRedis(dir: string): Promise<{ child: Child; url: string }> {
   const port = await freePort();
   const child = startChild('redis-server', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir]);
   await waitForPort(port, child);
@@ -94,6 +98,8 @@ async function startDistributed(env: Record<string, string>, nodeArgs: string[])
       wsUrl: `ws://127.0.0.1:${notifications.port}`,
       apiPid: order.child.pid,
       socketPid: notifications.child.pid,
+      processes: children.map((child) => ({ name: child.name, pid: child.pid })),
+      redisUrl: redis.url,
       stop,
     };
   } catch (error) {

@@ -7,7 +7,7 @@ import { percentile } from '../stats';
 import { startTopology, type TopologyKind } from '../topology';
 import { followOrder, trackingUrl, type Received } from '../tracking-client';
 
-const ZERO_DELAYS = { SIM_CONFIRM_DELAY_MS: '0', SIM_PREPARE_DELAY_MS: '0', SIM_PICKUP_DELAY_MS: '0', SIM_TRANSIT_DELAY_MS: '0' };
+export const ZERO_DELAYS = { SIM_CONFIRM_DELAY_MS: '0', SIM_PREPARE_DELAY_MS: '0', SIM_PICKUP_DELAY_MS: '0', SIM_TRANSIT_DELAY_MS: '0' };
 /** Orders in flight at once. */
 const CONCURRENCY = 4;
 const FOLLOW_TIMEOUT_MS = 15_000;
@@ -21,7 +21,7 @@ interface RoundSamples {
   followed: number;
 }
 
-async function inBatches(count: number, concurrency: number, work: (i: number) => Promise<void>): Promise<void> {
+export async function inBatches(count: number, concurrency: number, work: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(Array.from({ length: concurrency }, async () => {
     while (next < count) await work(next++);
