@@ -169,10 +169,10 @@ function prepareStatements(db: Database.Database) {
 
 type Statements = ReturnType<typeof prepareStatements>;
 
-/** An order waiting for the group commit of its turn. */
-interface PendingPlacement {
-  request: PlaceOrderRequest;
-  resolve(result: PlaceOrderResult): void;
+/** A unit of work waiting for the group commit of its turn. */
+interface PendingWrite {
+  work: () => unknown;
+  resolve(result: unknown): void;
   reject(error: unknown): void;
 }
 
@@ -183,8 +183,8 @@ class SqliteStorage implements Storage {
   private readonly pingStatement: Database.Statement;
   /** Prepared once the schema exists (init). */
   private statements: Statements | undefined;
-  /** Group commit: the orders placed in one turn of the event loop share one write transaction. */
-  private readonly placements: TurnBatch<PendingPlacement> = turnBatch((batch) => this.placeBatch(batch));
+  /** Group commit: the orders and events handled in one turn of the event loop share one write transaction. */
+  private readonly pendingWrites: TurnBatch<PendingWrite> = turnBatch((batch) => this.commitBatch(batch));
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -201,6 +201,11 @@ class SqliteStorage implements Storage {
 
   private write<T>(work: () => T): T {
     return this.transaction.immediate(work) as T;
+  }
+
+  /** `work` in its own savepoint of the turn's shared transaction; resolves once that transaction committed. */
+  private grouped<T>(work: () => T): Promise<T> {
+    return new Promise((resolve, reject) => this.pendingWrites.add({ work, resolve: resolve as (result: unknown) => void, reject }));
   }
 
   private get sql(): Statements {
@@ -221,7 +226,7 @@ class SqliteStorage implements Storage {
   }
 
   async close(): Promise<void> {
-    await this.placements.drained();
+    await this.pendingWrites.drained();
     if (this.db.open) this.db.close();
   }
 
@@ -234,22 +239,22 @@ class SqliteStorage implements Storage {
   }
 
   placeOrder(request: PlaceOrderRequest): Promise<PlaceOrderResult> {
-    return new Promise((resolve, reject) => this.placements.add({ request, resolve, reject }));
+    return this.grouped(() => this.placeOne(request));
   }
 
   /**
-   * One IMMEDIATE transaction for the batch, one savepoint per order: an order that fails (unknown item,
+   * One IMMEDIATE transaction for the batch, one savepoint per unit of work: one that fails (unknown item,
    * not enough stock) rolls back to its savepoint and changes nothing, the others stay. Every caller is
-   * answered only after the COMMIT, so no order is reported placed before it is durable.
+   * answered only after the COMMIT, so nothing is reported done before it is durable.
    */
-  private placeBatch(batch: readonly PendingPlacement[]): void {
-    const outcomes: ({ ok: true; result: PlaceOrderResult } | { ok: false; error: unknown })[] = [];
+  private commitBatch(batch: readonly PendingWrite[]): void {
+    const outcomes: ({ ok: true; result: unknown } | { ok: false; error: unknown })[] = [];
     try {
       this.write(() => {
-        for (const { request } of batch) {
+        for (const { work } of batch) {
           try {
             // A transaction function called inside a transaction runs as a SAVEPOINT.
-            outcomes.push({ ok: true, result: this.transaction(() => this.placeOne(request)) as PlaceOrderResult });
+            outcomes.push({ ok: true, result: this.transaction(work) });
           } catch (error) {
             // SQLite rolled back the whole transaction itself (e.g. disk full): nothing of the batch stays.
             if (!this.db.inTransaction) throw error;
@@ -258,13 +263,13 @@ class SqliteStorage implements Storage {
         }
       });
     } catch (error) {
-      for (const placement of batch) placement.reject(error);
+      for (const pending of batch) pending.reject(error);
       return;
     }
-    batch.forEach((placement, i) => {
+    batch.forEach((pending, i) => {
       const outcome = outcomes[i]!;
-      if (outcome.ok) placement.resolve(outcome.result);
-      else placement.reject(outcome.error);
+      if (outcome.ok) pending.resolve(outcome.result);
+      else pending.reject(outcome.error);
     });
   }
 
@@ -306,7 +311,7 @@ class SqliteStorage implements Storage {
 
   async applyToOrder(orderId: string, inbox: InboxKey, decide: Decide<Order>): Promise<ApplyResult<Order>> {
     const sql = this.sql;
-    return this.write((): ApplyResult<Order> => {
+    return this.grouped((): ApplyResult<Order> => {
       if (this.processed(inbox)) return { kind: 'duplicate' };
       const current = this.readOrder(orderId);
       if (!current) return { kind: 'not_found' };
@@ -331,7 +336,7 @@ class SqliteStorage implements Storage {
     decide: Decide<Delivery | null, Delivery>,
   ): Promise<ApplyResult<Delivery>> {
     const sql = this.sql;
-    return this.write((): ApplyResult<Delivery> => {
+    return this.grouped((): ApplyResult<Delivery> => {
       if (this.processed(inbox)) return { kind: 'duplicate' };
       const current = this.readDelivery(orderId);
       return this.decideAndSave(inbox, current, decide, (next) => {
@@ -354,7 +359,7 @@ class SqliteStorage implements Storage {
   async markOutboxSent(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
     const sql = this.sql;
-    this.write(() =>
+    await this.grouped(() =>
       sql.markOutboxSent.run({ ids: JSON.stringify(ids.map(Number)), sentAt: new Date().toISOString() }),
     );
   }

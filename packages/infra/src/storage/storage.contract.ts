@@ -352,6 +352,24 @@ export function storageContract(name: string, make: () => Promise<StorageHarness
         expect(await outboxTypes()).toEqual(['order.created', 'order.simulate', 'order.status_updated']);
       });
 
+      it('keeps changes started in one turn apart: a decision that throws changes nothing, the others stay', async () => {
+        const [a, b] = [await placed(), await placed()];
+        const [keyA, keyB] = [inboxKey(), inboxKey()];
+        const outcomes = await Promise.allSettled([
+          storage.applyToOrder(a.id, keyA, confirm),
+          storage.applyToOrder(b.id, keyB, () => {
+            throw new Error('decide failed');
+          }),
+        ]);
+
+        expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected']);
+        expect((await storage.getOrder(a.id))?.status).toBe('confirmed');
+        expect((await storage.getOrder(b.id))?.status).toBe('created');
+        // b's inbox was not recorded: the same event is applied when it comes again
+        expect((await storage.applyToOrder(b.id, keyB, confirm)).kind).toBe('applied');
+        expect((await storage.applyToOrder(a.id, keyA, confirm)).kind).toBe('duplicate');
+      });
+
       it('ignores a null decision but still records the inbox', async () => {
         const order = await placed();
         const key = inboxKey();
