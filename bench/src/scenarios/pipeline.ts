@@ -42,7 +42,7 @@ async function streamCounts(redis: Redis): Promise<{ events: number; groupDelive
 }
 
 /** Counts `order.status_updated … delivered` entries on the orders stream from now on (XREAD tail). */
-function deliveredCounter(url: string): { count: () => number; stop: () => void } {
+export function deliveredCounter(url: string): { count: () => number; stop: () => void } {
   const reader = new Redis(url);
   let delivered = 0;
   let stopped = false;
