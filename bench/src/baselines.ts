@@ -1,3 +1,4 @@
+import { MENU_SEED } from '@pizza/contracts';
 import { freePort, startChild, waitForOk } from './children';
 import { BASELINE, BENCH_DIR } from './paths';
 import { childEnv } from './topology';
@@ -39,3 +40,8 @@ export function startWsBaseline(mode: 'stream' | 'hold', message: object, pushes
   return startBaseline('baseline-ws', BASELINE.ws, { BASELINE_MODE: mode, BASELINE_MESSAGE: JSON.stringify(message), BASELINE_PUSHES: String(pushes) });
 }
 
+
+/** A bare node:http + better-sqlite3 server placing orders, one IMMEDIATE transaction each, in a fresh `dbFile`. */
+export function startOrdersBaseline(dbFile: string): Promise<BaselineServer> {
+  return startBaseline('baseline-orders', BASELINE.orders, { BASELINE_DB: dbFile, BASELINE_MENU: JSON.stringify(MENU_SEED) });
+}

@@ -19,6 +19,8 @@ export const BUILT = {
 export const BASELINE = {
   http: fileURLToPath(new URL('./baseline/http-server.mjs', import.meta.url)),
   ws: fileURLToPath(new URL('./baseline/ws-server.mjs', import.meta.url)),
+  orders: fileURLToPath(new URL('./baseline/orders-server.mjs', import.meta.url)),
+  streamLoop: fileURLToPath(new URL('./baseline/stream-loop.mjs', import.meta.url)),
 };
 
 /** The build outputs a run needs that are not there. */

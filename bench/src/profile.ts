@@ -1,15 +1,18 @@
 // `pnpm --filter @pizza/bench profile -- <load> [--seconds n]`: runs one load against the built
 // all-in-one process started with `node --cpu-prof`, then prints the functions with the most
-// self time. Loads: menu, menu-304, trpc-menu, orders, push. The .cpuprofile stays in
+// self time. Loads: menu, menu-304, trpc-menu, orders, push, and pipeline (the distributed topology,
+// profiling the order service while 300 orders walk the lifecycle). The .cpuprofile stays in
 // bench/results/profiles/ (open it in Chrome DevTools for the call tree).
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { stopAllChildren } from './children';
+import { sleep, stopAllChildren } from './children';
 import { runLoad } from './http-load';
 import { createOrder, dealer, orderBody, readMenu, stockDeck } from './orders-api';
 import { RESULTS_DIR } from './paths';
 import { summarizeProfile, type CpuProfile } from './profile-summary';
+import { deliveredCounter } from './scenarios/pipeline';
+import { inBatches } from './scenarios/push-latency';
 import { startTopology } from './topology';
 import { followOrder, trackingUrl } from './tracking-client';
 
@@ -23,7 +26,8 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const before = new Set(readdirSync(dir));
   const zero = { SIM_CONFIRM_DELAY_MS: '0', SIM_PREPARE_DELAY_MS: '0', SIM_PICKUP_DELAY_MS: '0', SIM_TRANSIT_DELAY_MS: '0' };
-  const system = await startTopology('embedded', load === 'push' ? zero : {}, ['--cpu-prof', '--cpu-prof-dir', dir]);
+  const kind = load === 'pipeline' ? 'distributed' : 'embedded';
+  const system = await startTopology(kind, load === 'push' || load === 'pipeline' ? zero : {}, ['--cpu-prof', '--cpu-prof-dir', dir]);
   let window: { from: number; to: number } | undefined;
   try {
     const url = system.apiUrl;
@@ -43,6 +47,15 @@ async function main(): Promise<void> {
       const result = await orders(1600);
       window = { from, to: monotonicUs() };
       console.log(`${Math.round(result.rps)} orders/s over ${result.seconds} s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, statuses ${JSON.stringify(result.statuses)}`);
+    } else if (load === 'pipeline') {
+      const next = dealer(stockDeck(await readMenu(url)));
+      const delivered = deliveredCounter(system.redisUrl!);
+      const from = monotonicUs();
+      await inBatches(300, 16, async () => void (await createOrder(url, next(), true)));
+      for (const deadline = Date.now() + 180_000; delivered.count() < 300 && Date.now() < deadline; ) await sleep(20);
+      window = { from, to: monotonicUs() };
+      delivered.stop();
+      console.log(`${delivered.count()} of 300 orders delivered in ${((window.to - from) / 1e6).toFixed(1)} s`);
     } else if (load === 'push') {
       const next = dealer(stockDeck(await readMenu(url)));
       await warm(async () => {

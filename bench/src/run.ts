@@ -69,6 +69,7 @@ function plan(ctx: ScenarioContext): ScenarioSpec[] {
     if (wanted('sockets')) specs.push(socketCapacityScenario(ctx, kind));
     if (wanted('sse')) specs.push(sseCapacityScenario(ctx, kind));
   }
+  // distributed by definition (it measures the services over Redis Streams), with or without --distributed
   if (wanted('pipeline')) specs.push(pipelineScenario(ctx));
   if (wanted('startup')) specs.push(startupScenario(ctx));
   if (wanted('web')) specs.push(webSizeScenario());

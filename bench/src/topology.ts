@@ -19,6 +19,10 @@ export interface Topology {
   socketPid: number;
   /** Every service process by name (distributed: order-service, notifications, delivery, simulator). */
   services: Record<string, { pid: number; url: string }>;
+  /** Every process of the topology, by name (for CPU per service). */
+  processes: { name: string; pid: number }[];
+  /** The topology's own Redis (distributed only). */
+  redisUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -55,11 +59,11 @@ async function startEmbedded(env: Record<string, string>, nodeArgs: string[]): P
     throw error;
   }
   const url = `http://127.0.0.1:${port}`;
-  return { kind: 'embedded', apiUrl: url, wsUrl: `ws://127.0.0.1:${port}`, apiPid: server.pid, socketPid: server.pid, services: { 'all-in-one': { pid: server.pid, url } }, stop };
+  return { kind: 'embedded', apiUrl: url, wsUrl: `ws://127.0.0.1:${port}`, apiPid: server.pid, socketPid: server.pid, services: { 'all-in-one': { pid: server.pid, url } }, processes: [{ name: server.name, pid: server.pid }], stop };
 }
 
 /** A private redis-server on a free loopback port, never the system one on 6379. */
-async function startRedis(dir: string): Promise<{ child: Child; url: string }> {
+export async function startRedis(dir: string): Promise<{ child: Child; url: string }> {
   const port = await freePort();
   const child = startChild('redis-server', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir]);
   await waitForPort(port, child);
@@ -99,6 +103,8 @@ async function startDistributed(env: Record<string, string>, nodeArgs: string[])
       apiPid: order.child.pid,
       socketPid: notifications.child.pid,
       services: { 'order-service': service(order), notifications: service(notifications), delivery: service(delivery), simulator: service(simulator) },
+      processes: children.map((child) => ({ name: child.name, pid: child.pid })),
+      redisUrl: redis.url,
       stop,
     };
   } catch (error) {

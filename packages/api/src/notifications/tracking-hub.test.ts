@@ -28,9 +28,8 @@ afterEach(async () => {
 });
 
 /** A hub inside a real service runtime: in-process bus, SQLite storage, in-memory cache. */
-async function startHub(maxPendingPerFollower?: number): Promise<Harness> {
+async function startHub(maxPendingPerFollower?: number, cache: StatusCache = createMemoryStatusCache()): Promise<Harness> {
   let hub!: TrackingHub;
-  const cache = createMemoryStatusCache();
   const dir = mkdtempSync(join(tmpdir(), 'tracking-hub-'));
   const running = await startService({
     service: 'tracking-hub-test',
@@ -154,6 +153,23 @@ describe('tracking hub', () => {
     const orderId = await placeTestOrder(storage);
     await publish(journeyEvents(orderId)[1]!); // confirmed, with nothing cached yet
     await expect.poll(async () => (await cache.read(orderId))?.steps.map((s) => s.status)).toEqual(['created', 'confirmed']);
+  });
+
+  it('makes one cache call per event of an order it has seen created: a write, no read before it', async () => {
+    const inner = createMemoryStatusCache();
+    const calls: string[] = [];
+    const counted: StatusCache = {
+      read: (orderId) => (calls.push('read'), inner.read(orderId)),
+      record: (orderId, steps) => (calls.push('record'), inner.record(orderId, steps)),
+      ping: () => inner.ping(),
+      close: () => inner.close(),
+    };
+    const { storage, publish } = await startHub(undefined, counted);
+    const orderId = await placeTestOrder(storage);
+    const events = journeyEvents(orderId);
+    await publish(...events);
+    await expect.poll(async () => (await inner.read(orderId))?.latest.status).toBe('delivered');
+    expect(calls).toEqual(events.map(() => 'record'));
   });
 
   it('never hands out an older status after a newer one when events arrive out of order', async () => {

@@ -2,6 +2,7 @@ import { STREAMS, isOrderId, type TrackingMessage } from '@pizza/contracts';
 import type { BusMessage, EventBus, Logger, Storage, Subscription, Tracing } from '@pizza/infra';
 import { AppError } from '../app-error';
 import type { CachedTracking, StatusCache } from './status-cache';
+import { RecentStates } from './recent-states';
 import { StatusListener } from './status-listener';
 import { eventIdOf, isTrackingEvent, projectEvent, rankOf, rankOfEventId, stepsOfOrder } from './status-projection';
 import type { TrackedStatus, TrackingService } from './tracking-service';
@@ -27,6 +28,8 @@ export interface TrackingHub extends TrackingService {
 }
 
 const MAX_ORDERS_IN_FLIGHT = 256;
+/** Orders whose latest state each replica keeps at hand (~0.3 KB each). */
+const RECENT_ORDERS = 10_000;
 
 const notFound = (orderId: string) => new AppError('NOT_FOUND', `Order "${orderId}" does not exist`);
 
@@ -39,6 +42,7 @@ export function createTrackingHub(deps: TrackingHubDeps): TrackingHub {
   const log = deps.logger.child({ component: 'tracking-hub' });
   const maxPending = deps.maxPendingPerFollower ?? 16;
   const followers = new Map<string, Set<StatusListener>>();
+  const recent = new RecentStates(RECENT_ORDERS);
   let subscription: Subscription | null = null;
   let closing: Promise<void> | null = null;
 
@@ -73,15 +77,25 @@ export function createTrackingHub(deps: TrackingHubDeps): TrackingHub {
     });
   };
 
+  /**
+   * One cache round trip per event in the usual case: the state to fold the event into is the one this
+   * replica recorded last (it sees every event). The cache is read first only for an order this replica
+   * has not seen yet, and storage only when the cache does not have it either.
+   */
   const applyEvent = async ({ envelope }: BusMessage): Promise<void> => {
     const { orderId } = envelope;
-    const cached = await cache.read(orderId);
+    const known = recent.get(orderId);
+    const cached = known || envelope.type === 'order.created' ? null : await cache.read(orderId);
     // A cold cache would lose the steps before this event; storage still has them.
-    const seed = !cached && envelope.type !== 'order.created' ? await stepsFromStorage(orderId) : [];
-    const next = projectEvent(cached?.latest ?? seed.at(-1) ?? null, envelope);
+    const seed = !known && !cached && envelope.type !== 'order.created' ? await stepsFromStorage(orderId) : [];
+    const current = known ?? cached?.latest ?? seed.at(-1) ?? null;
+    const next = projectEvent(current, envelope);
     const writes = next ? [...seed, next] : seed;
+    // Should the cache have lost an order this replica remembers, it holds the steps from here on
+    // (followers still get the latest state; a resume from an older step skips the ones lost).
     const state = writes.length > 0 ? await cache.record(orderId, writes) : cached;
     if (!state) return;
+    recent.set(orderId, state.latest);
     // Every step, not just this event's: a replica that lost a race still fills its followers' gaps.
     const fanOut = () => {
       const listeners = followers.get(orderId) ?? new Set<StatusListener>();

@@ -65,6 +65,21 @@ describe('Redis Streams bus: Redis specifics', () => {
     return (batch?.entries ?? []).map((entry) => DeadLetter.parse(JSON.parse(entry.data ?? '')));
   };
 
+  it('publishes of one turn, sent together, keep their order, and a failing one fails only itself', async () => {
+    await open(30_000);
+    await raw.set(STREAMS.deliveries, 'not a stream');
+    const envelopes = Array.from({ length: 20 }, () => orderCreated());
+    const outcomes = await Promise.allSettled([
+      ...envelopes.map((envelope) => bus.publish(STREAMS.orders, envelope)),
+      bus.publish(STREAMS.deliveries, orderCreated()),
+    ]);
+
+    const ids = outcomes.slice(0, 20).map((o) => (o.status === 'fulfilled' ? o.value : String(o.reason)));
+    const stored = (await raw.xrange(STREAMS.orders, '-', '+')).map(([id, fields]) => [id, JSON.parse(fields[1]!).eventId]);
+    expect(stored).toEqual(ids.map((id, i) => [id, envelopes[i]!.eventId]));
+    expect(outcomes[20]).toMatchObject({ status: 'rejected', reason: { message: expect.stringContaining('WRONGTYPE') } });
+  });
+
   it('a restarted consumer with the same name resumes its own unacked messages at once', async () => {
     const bus = await open(30_000);
     await raw.xgroup('CREATE', STREAMS.orders, 'resume-group', '0', 'MKSTREAM');

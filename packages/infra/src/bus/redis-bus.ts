@@ -9,6 +9,7 @@ import { READ_GRACE_MS, connectBusRedis } from './redis-connection';
 import { RedisGroupConsumer } from './redis-consumer';
 import { groupLagReply, oldestPendingReply, pendingCountReply } from './redis-replies';
 import { RedisSubscription } from './redis-subscription';
+import { redisTurnPipeline } from './redis-turn-pipeline';
 
 export interface RedisBusOptions {
   url: string;
@@ -58,11 +59,8 @@ export function createRedisBus(options: RedisBusOptions): EventBus {
   const subscriptions = new Set<RedisSubscription>();
   let closing: Promise<void> | null = null;
 
-  const append = async (stream: StreamName, data: string): Promise<string> => {
-    const id = await command.xadd(stream, 'MAXLEN', '~', maxLen, '*', 'data', data);
-    if (id === null) throw new Error(`XADD to ${stream} returned no id`);
-    return id;
-  };
+  const writes = redisTurnPipeline(command, maxLen);
+  const append = (stream: StreamName, data: string): Promise<string> => writes.xadd(stream, data);
   const writeDeadLetter = async (letter: DeadLetter) => {
     await append(STREAMS.deadLetters, JSON.stringify(letter));
   };
@@ -117,6 +115,7 @@ export function createRedisBus(options: RedisBusOptions): EventBus {
       const consumer = new RedisGroupConsumer(
         {
           command,
+          ack: writes.xack,
           reader: connect('reader'),
           logger,
           metrics,

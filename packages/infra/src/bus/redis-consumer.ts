@@ -15,8 +15,10 @@ import {
 } from './redis-replies';
 
 export interface RedisConsumerDeps {
-  /** Shared connection for non-blocking commands (XACK, XCLAIM, XAUTOCLAIM, XGROUP, XPENDING). */
+  /** Shared connection for non-blocking commands (XCLAIM, XAUTOCLAIM, XGROUP, XPENDING). */
   command: Redis;
+  /** XACK through the shared connection; the acks of one turn go out together. */
+  ack(stream: string, group: string, entryId: string): Promise<void>;
   /** This consumer's own connection, blocked in XREADGROUP. */
   reader: Redis;
   logger: Logger;
@@ -291,14 +293,12 @@ export class RedisGroupConsumer implements Consumer {
   }
 
   private settlement(key: string, { stream, entryId }: Delivery): Settlement {
-    const { command } = this.deps;
+    const { ack } = this.deps;
     return {
-      ack: async () => {
-        await command.xack(stream, this.options.group, entryId);
-      },
+      ack: () => ack(stream, this.options.group, entryId),
       deadLetter: async (letter) => {
         await this.deps.writeDeadLetter(letter);
-        await command.xack(stream, this.options.group, entryId);
+        await ack(stream, this.options.group, entryId);
       },
       retryLater: (delayMs) => {
         this.redeliveries.set(key, { stream, entryId, dueAt: Date.now() + delayMs });

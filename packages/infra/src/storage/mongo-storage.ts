@@ -157,6 +157,11 @@ class MongoStorage implements Storage {
     return doc ? toMenuItem(doc) : null;
   }
 
+  /**
+   * One transaction per order, unlike SQLite's group commit: MongoDB transactions have no savepoints, so a
+   * shared one would abort every order with the first that fails, and concurrent transactions already share
+   * journal flushes (WiredTiger groups the commits of concurrent writers into one journal write).
+   */
   async placeOrder(request: PlaceOrderRequest): Promise<PlaceOrderResult> {
     return this.transaction(async (session): Promise<PlaceOrderResult> => {
       const { idempotency } = request;

@@ -85,6 +85,31 @@ describe('SQLite storage', () => {
     await Promise.all([a.close(), b.close()]);
   });
 
+  it('answers each order of a group commit only once it is committed: another connection reads it at that moment', async () => {
+    const file = join(dir, 'pizza.db');
+    const storage = createSqliteStorage(file);
+    await storage.init();
+    const reader = new Database(file, { readonly: true });
+    const committed = reader.prepare<[string], { id: string }>('SELECT id FROM orders WHERE id = ?');
+
+    const seenAtAnswer = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        storage.placeOrder(order('cola', 1)).then(({ order: placed }) => committed.get(placed.id)?.id === placed.id),
+      ),
+    );
+    expect(seenAtAnswer).toEqual(Array.from({ length: 20 }, () => true));
+    reader.close();
+    await storage.close();
+  });
+
+  it('close waits for the orders already placed in this turn', async () => {
+    const storage = createSqliteStorage(join(dir, 'pizza.db'));
+    await storage.init();
+    const placing = storage.placeOrder(order('cola', 1));
+    await storage.close();
+    await expect(placing).resolves.toMatchObject({ kind: 'created' });
+  });
+
   it('two processes racing on one file sell exactly the stock that is left', async () => {
     const file = join(dir, 'pizza.db');
     const setup = createSqliteStorage(file);

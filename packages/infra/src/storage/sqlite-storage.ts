@@ -9,6 +9,7 @@ import {
   type MenuItem,
   type Order,
 } from '@pizza/contracts';
+import { turnBatch, type TurnBatch } from '../batching/turn-batch';
 import { insufficientStock, newOrder, replayOf, unknownMenuItem, type TakenLine } from './new-order';
 import type {
   ApplyResult,
@@ -168,6 +169,13 @@ function prepareStatements(db: Database.Database) {
 
 type Statements = ReturnType<typeof prepareStatements>;
 
+/** A unit of work waiting for the group commit of its turn. */
+interface PendingWrite {
+  work: () => unknown;
+  resolve(result: unknown): void;
+  reject(error: unknown): void;
+}
+
 class SqliteStorage implements Storage {
   private readonly db: Database.Database;
   /** BEGIN IMMEDIATE takes the write lock up front, so writers in other processes queue on busy_timeout instead of failing to upgrade. */
@@ -175,12 +183,17 @@ class SqliteStorage implements Storage {
   private readonly pingStatement: Database.Statement;
   /** Prepared once the schema exists (init). */
   private statements: Statements | undefined;
+  /** Group commit: the orders and events handled in one turn of the event loop share one write transaction. */
+  private readonly pendingWrites: TurnBatch<PendingWrite> = turnBatch((batch) => this.commitBatch(batch));
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('journal_mode = WAL');
+    // Set explicitly: in WAL mode better-sqlite3's build defaults to NORMAL, where an OS crash or power
+    // loss may lose the last commits. FULL syncs the WAL on every commit, so an answered order survives.
+    this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
     this.transaction = this.db.transaction((work: () => unknown) => work());
     this.pingStatement = this.db.prepare('SELECT 1');
@@ -188,6 +201,11 @@ class SqliteStorage implements Storage {
 
   private write<T>(work: () => T): T {
     return this.transaction.immediate(work) as T;
+  }
+
+  /** `work` in its own savepoint of the turn's shared transaction; resolves once that transaction committed. */
+  private grouped<T>(work: () => T): Promise<T> {
+    return new Promise((resolve, reject) => this.pendingWrites.add({ work, resolve: resolve as (result: unknown) => void, reject }));
   }
 
   private get sql(): Statements {
@@ -208,6 +226,7 @@ class SqliteStorage implements Storage {
   }
 
   async close(): Promise<void> {
+    await this.pendingWrites.drained();
     if (this.db.open) this.db.close();
   }
 
@@ -219,34 +238,67 @@ class SqliteStorage implements Storage {
     return this.sql.getMenuItem.get(id) ?? null;
   }
 
-  async placeOrder(request: PlaceOrderRequest): Promise<PlaceOrderResult> {
-    const sql = this.sql;
-    return this.write((): PlaceOrderResult => {
-      const { idempotency } = request;
-      if (idempotency) {
-        const stored = sql.getIdempotencyKey.get(idempotency.key);
-        if (stored) return replayOf(idempotency, stored, this.readOrder(stored.orderId));
-      }
-      const lines = request.command.items.map((line): TakenLine => {
-        const item = sql.getMenuItem.get(line.menuItemId);
-        if (!item) throw unknownMenuItem(line.menuItemId);
-        const taken = sql.takeStock.run({ id: item.id, quantity: line.quantity }).changes === 1;
-        if (!taken) throw insufficientStock(item, line.quantity);
-        return { item, quantity: line.quantity };
+  placeOrder(request: PlaceOrderRequest): Promise<PlaceOrderResult> {
+    return this.grouped(() => this.placeOne(request));
+  }
+
+  /**
+   * One IMMEDIATE transaction for the batch, one savepoint per unit of work: one that fails (unknown item,
+   * not enough stock) rolls back to its savepoint and changes nothing, the others stay. Every caller is
+   * answered only after the COMMIT, so nothing is reported done before it is durable.
+   */
+  private commitBatch(batch: readonly PendingWrite[]): void {
+    const outcomes: ({ ok: true; result: unknown } | { ok: false; error: unknown })[] = [];
+    try {
+      this.write(() => {
+        for (const { work } of batch) {
+          try {
+            // A transaction function called inside a transaction runs as a SAVEPOINT.
+            outcomes.push({ ok: true, result: this.transaction(work) });
+          } catch (error) {
+            // SQLite rolled back the whole transaction itself (e.g. disk full): nothing of the batch stays.
+            if (!this.db.inTransaction) throw error;
+            outcomes.push({ ok: false, error });
+          }
+        }
       });
-      const order = newOrder(request, lines);
-      sql.insertOrder.run({
-        id: order.id,
-        status: order.status,
-        createdAt: order.createdAt,
-        updatedAt: order.updatedAt,
-        data: JSON.stringify(order),
-      });
-      if (idempotency)
-        sql.insertIdempotencyKey.run({ ...idempotency, orderId: order.id, createdAt: request.now });
-      this.appendOutbox(request.events(order), request.now);
-      return { kind: 'created', order };
+    } catch (error) {
+      for (const pending of batch) pending.reject(error);
+      return;
+    }
+    batch.forEach((pending, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) pending.resolve(outcome.result);
+      else pending.reject(outcome.error);
     });
+  }
+
+  /** One order, inside its savepoint: throws a StorageError to roll it back. */
+  private placeOne(request: PlaceOrderRequest): PlaceOrderResult {
+    const sql = this.sql;
+    const { idempotency } = request;
+    if (idempotency) {
+      const stored = sql.getIdempotencyKey.get(idempotency.key);
+      if (stored) return replayOf(idempotency, stored, this.readOrder(stored.orderId));
+    }
+    const lines = request.command.items.map((line): TakenLine => {
+      const item = sql.getMenuItem.get(line.menuItemId);
+      if (!item) throw unknownMenuItem(line.menuItemId);
+      const taken = sql.takeStock.run({ id: item.id, quantity: line.quantity }).changes === 1;
+      if (!taken) throw insufficientStock(item, line.quantity);
+      return { item, quantity: line.quantity };
+    });
+    const order = newOrder(request, lines);
+    sql.insertOrder.run({
+      id: order.id,
+      status: order.status,
+      createdAt: order.createdAt,
+      updatedAt: order.updatedAt,
+      data: JSON.stringify(order),
+    });
+    if (idempotency) sql.insertIdempotencyKey.run({ ...idempotency, orderId: order.id, createdAt: request.now });
+    this.appendOutbox(request.events(order), request.now);
+    return { kind: 'created', order };
   }
 
   async getOrder(id: string): Promise<Order | null> {
@@ -259,7 +311,7 @@ class SqliteStorage implements Storage {
 
   async applyToOrder(orderId: string, inbox: InboxKey, decide: Decide<Order>): Promise<ApplyResult<Order>> {
     const sql = this.sql;
-    return this.write((): ApplyResult<Order> => {
+    return this.grouped((): ApplyResult<Order> => {
       if (this.processed(inbox)) return { kind: 'duplicate' };
       const current = this.readOrder(orderId);
       if (!current) return { kind: 'not_found' };
@@ -284,7 +336,7 @@ class SqliteStorage implements Storage {
     decide: Decide<Delivery | null, Delivery>,
   ): Promise<ApplyResult<Delivery>> {
     const sql = this.sql;
-    return this.write((): ApplyResult<Delivery> => {
+    return this.grouped((): ApplyResult<Delivery> => {
       if (this.processed(inbox)) return { kind: 'duplicate' };
       const current = this.readDelivery(orderId);
       return this.decideAndSave(inbox, current, decide, (next) => {
@@ -307,7 +359,7 @@ class SqliteStorage implements Storage {
   async markOutboxSent(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
     const sql = this.sql;
-    this.write(() =>
+    await this.grouped(() =>
       sql.markOutboxSent.run({ ids: JSON.stringify(ids.map(Number)), sentAt: new Date().toISOString() }),
     );
   }

@@ -229,6 +229,41 @@ export function storageContract(name: string, make: () => Promise<StorageHarness
         expect(await stockOf('cola')).toBe(500);
         expect(await storage.getOrder(request.orderId)).toBeNull();
       });
+      it('places the orders of one turn each all-or-nothing: a failing one takes nothing, the others stay', async () => {
+        const good = placeRequest([{ menuItemId: 'cola', quantity: 2 }]);
+        const soldOut = placeRequest([
+          { menuItemId: 'margherita', quantity: 5 },
+          { menuItemId: 'tiramisu', quantity: 151 },
+        ]);
+        const unknown = placeRequest([
+          { menuItemId: 'pepperoni', quantity: 1 },
+          { menuItemId: 'calzone', quantity: 1 },
+        ]);
+        const earlier = await storage.placeOrder(
+          placeRequest([{ menuItemId: 'margherita', quantity: 3 }], { key: 'k-turn', fingerprint: 'body-a' }),
+        );
+        const replay = placeRequest([{ menuItemId: 'margherita', quantity: 3 }], { key: 'k-turn', fingerprint: 'body-a' });
+        const conflict = placeRequest([{ menuItemId: 'cola', quantity: 1 }], { key: 'k-turn', fingerprint: 'body-b' });
+        // Started in the same turn: a store that commits them together must still keep them apart.
+        const outcomes = await Promise.allSettled(
+          [good, soldOut, unknown, replay, conflict].map((request) => storage.placeOrder(request)),
+        );
+
+        const [ok, refused, notOnMenu, replayed, conflicting] = outcomes;
+        expect(ok).toMatchObject({ status: 'fulfilled', value: { kind: 'created', order: { id: good.orderId } } });
+        expect(refused).toMatchObject({ status: 'rejected', reason: { code: 'INSUFFICIENT_STOCK' } });
+        expect(notOnMenu).toMatchObject({ status: 'rejected', reason: { code: 'UNKNOWN_MENU_ITEM' } });
+        expect(replayed).toEqual({ status: 'fulfilled', value: { kind: 'replayed', order: earlier.order } });
+        expect(conflicting).toMatchObject({ status: 'rejected', reason: { code: 'IDEMPOTENCY_CONFLICT' } });
+        expect(await stockOf('cola')).toBe(498);
+        expect(await stockOf('margherita')).toBe(197);
+        expect(await stockOf('pepperoni')).toBe(200);
+        expect(await stockOf('tiramisu')).toBe(150);
+        for (const request of [soldOut, unknown, replay, conflict]) expect(await storage.getOrder(request.orderId)).toBeNull();
+        const pending = await storage.pendingOutbox(SERVICES.order, 20);
+        expect(new Set(pending.map((row) => row.envelope.orderId))).toEqual(new Set([good.orderId, earlier.order.id]));
+        expect(pending).toHaveLength(4);
+      });
     });
 
     describe('idempotency', () => {
@@ -315,6 +350,24 @@ export function storageContract(name: string, make: () => Promise<StorageHarness
           events: [expect.objectContaining({ type: 'order.status_updated' })],
         });
         expect(await outboxTypes()).toEqual(['order.created', 'order.simulate', 'order.status_updated']);
+      });
+
+      it('keeps changes started in one turn apart: a decision that throws changes nothing, the others stay', async () => {
+        const [a, b] = [await placed(), await placed()];
+        const [keyA, keyB] = [inboxKey(), inboxKey()];
+        const outcomes = await Promise.allSettled([
+          storage.applyToOrder(a.id, keyA, confirm),
+          storage.applyToOrder(b.id, keyB, () => {
+            throw new Error('decide failed');
+          }),
+        ]);
+
+        expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected']);
+        expect((await storage.getOrder(a.id))?.status).toBe('confirmed');
+        expect((await storage.getOrder(b.id))?.status).toBe('created');
+        // b's inbox was not recorded: the same event is applied when it comes again
+        expect((await storage.applyToOrder(b.id, keyB, confirm)).kind).toBe('applied');
+        expect((await storage.applyToOrder(a.id, keyA, confirm)).kind).toBe('duplicate');
       });
 
       it('ignores a null decision but still records the inbox', async () => {
