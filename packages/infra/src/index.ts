@@ -9,6 +9,7 @@ export * from './bus/event-bus';
 export * from './bus/create-bus';
 export * from './bus/memory-bus';
 export * from './bus/redis-bus';
+export { redisLinkOptions } from './bus/redis-connection';
 export * from './outbox/outbox-relay';
 export * from './http/json-body';
 export * from './http/health';

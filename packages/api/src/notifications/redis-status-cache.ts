@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { TrackingMessage } from '@pizza/contracts';
-import type { Logger } from '@pizza/infra';
+import { redisLinkOptions, type Logger } from '@pizza/infra';
 import { rankOf } from './status-projection';
 import { STATUS_TTL_MS, type CachedTracking, type StatusCache } from './status-cache';
 
@@ -43,7 +43,7 @@ export function createRedisStatusCache(options: RedisStatusCacheOptions): Status
   const ttlMs = options.ttlMs ?? STATUS_TTL_MS;
   const log = options.logger.child({ component: 'status-cache' });
   // Its own connection: the bus's connections block on XREAD.
-  const redis = new Redis(options.url, { maxRetriesPerRequest: 1, connectTimeout: 3000 }) as ScriptedRedis;
+  const redis = new Redis(options.url, { ...redisLinkOptions(), maxRetriesPerRequest: 1, commandTimeout: 5_000 }) as ScriptedRedis;
   redis.defineCommand('recordTrackingSteps', { numberOfKeys: 1, lua: RECORD_SCRIPT });
   let lastError = '';
   redis.on('error', (err: Error) => {

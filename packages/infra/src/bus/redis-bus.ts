@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { STREAMS, type DeadLetter, type EventEnvelope, type StreamName } from '@pizza/contracts';
-import { Redis } from 'ioredis';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { BusMessage, ConsumeOptions, Consumer, EventBus, Subscription } from './event-bus';
 import { startGroupGauges } from './group-gauges';
 import { defineClaimOwned } from './redis-claim-owned';
+import { READ_GRACE_MS, connectBusRedis } from './redis-connection';
 import { RedisGroupConsumer } from './redis-consumer';
 import { groupLagReply, pendingCountReply } from './redis-replies';
 import { RedisSubscription } from './redis-subscription';
@@ -24,9 +24,18 @@ export interface RedisBusOptions {
   blockMs?: number;
   /** How often the pending/lag gauges are refreshed (default 5000). */
   gaugeIntervalMs?: number;
+  /** `ping()` fails while a stream reader has not completed a read for this long (default 2 × (blockMs + 3000)). */
+  stallAfterMs?: number;
 }
 
 const PING_TIMEOUT_MS = 2_000;
+
+/** A blocking read loop whose progress health can watch. */
+interface StreamReader {
+  readonly description: string;
+  /** Milliseconds since the loop last completed a read (0 while it waits for free handler slots). */
+  stalledForMs(now: number): number;
+}
 
 /**
  * The Redis Streams adapter of the event bus port (distributed topology). One shared connection
@@ -40,8 +49,10 @@ export function createRedisBus(options: RedisBusOptions): EventBus {
   const claimIntervalMs =
     options.claimIntervalMs ?? Math.max(50, Math.min(Math.floor(claimIdleMs / 2), 10_000));
   const blockMs = options.blockMs ?? 5_000;
+  const stallAfterMs = options.stallAfterMs ?? 2 * (blockMs + READ_GRACE_MS);
+  const connect = (role: 'command' | 'reader') => connectBusRedis(options.url, role, logger, blockMs);
 
-  const command = connect(options.url, 'command', logger);
+  const command = connect('command');
   defineClaimOwned(command);
   const consumers = new Set<RedisGroupConsumer>();
   const subscriptions = new Set<RedisSubscription>();
@@ -57,6 +68,16 @@ export function createRedisBus(options: RedisBusOptions): EventBus {
   };
   const assertAccepting = () => {
     if (closing) throw new Error('the event bus is closing');
+  };
+  /** A consumer stuck on a dead link is a health failure even when a fresh PING gets through. */
+  const assertReadersProgress = () => {
+    const now = Date.now();
+    const readers: Iterable<StreamReader> = [...consumers, ...subscriptions];
+    for (const reader of readers) {
+      const stalled = reader.stalledForMs(now);
+      if (stalled > stallAfterMs)
+        throw new Error(`${reader.description} has not completed a read for ${Math.round(stalled / 1000)} s`);
+    }
   };
 
   const gauges = startGroupGauges({
@@ -96,7 +117,7 @@ export function createRedisBus(options: RedisBusOptions): EventBus {
       const consumer = new RedisGroupConsumer(
         {
           command,
-          reader: connect(options.url, 'reader', logger),
+          reader: connect('reader'),
           logger,
           metrics,
           claimIdleMs,
@@ -129,7 +150,7 @@ export function createRedisBus(options: RedisBusOptions): EventBus {
     ): Subscription {
       assertAccepting();
       const subscription = new RedisSubscription(
-        { reader: connect(options.url, 'reader', logger), logger, metrics, blockMs },
+        { reader: connect('reader'), logger, metrics, blockMs },
         streams,
         handler,
       );
@@ -152,6 +173,7 @@ export function createRedisBus(options: RedisBusOptions): EventBus {
         );
       });
       try {
+        assertReadersProgress();
         await Promise.race([command.ping(), timeout]);
       } finally {
         clearTimeout(timer);
@@ -170,31 +192,4 @@ export function createRedisBus(options: RedisBusOptions): EventBus {
       return closing;
     },
   };
-}
-
-/**
- * Readers wait through outages (their XREADGROUP/XREAD is resent after reconnect); the command
- * connection fails fast instead, so publishers and health checks see the outage and retry.
- */
-function connect(url: string, role: 'command' | 'reader', logger: Logger): Redis {
-  const redis = new Redis(url, {
-    connectionName: `pizza-bus-${role}`,
-    maxRetriesPerRequest: role === 'reader' ? null : 1,
-    ...(role === 'command' ? { commandTimeout: 5_000 } : {}),
-    retryStrategy: (times) => Math.min(50 * 2 ** times, 2_000),
-  });
-  // One line per outage and one per recovery, not one per reconnect attempt.
-  let down = false;
-  redis.on('error', (err: Error) => {
-    if (down) return;
-    down = true;
-    if (role === 'command') logger.warn({ err }, 'Redis connection lost; reconnecting');
-    else logger.debug({ err }, 'Redis reader connection lost; reconnecting');
-  });
-  redis.on('ready', () => {
-    if (!down) return;
-    down = false;
-    if (role === 'command') logger.info('Redis connection restored');
-  });
-  return redis;
 }

@@ -74,6 +74,8 @@ export class RedisGroupConsumer implements Consumer {
   private pumping: Promise<void> | null = null;
   private pumpAgain = false;
   private wakeReader: (() => void) | null = null;
+  /** When the read loop last completed a read (health: a consumer stuck on a dead link). */
+  private lastReadAt = Date.now();
   private closing: Promise<void> | null = null;
   private readonly redeliverBackoff: Backoff;
   private readonly maintenanceErrors: Backoff;
@@ -92,6 +94,13 @@ export class RedisGroupConsumer implements Consumer {
     };
     this.redeliverBackoff = new Backoff(this.log, 'redelivering pending messages');
     this.maintenanceErrors = new Backoff(this.log, 'claim/heartbeat');
+    // After a reconnect, entries a lost read had delivered sit in this consumer's pending list:
+    // take them back now rather than after claimIdleMs.
+    let connectedOnce = false;
+    deps.reader.on('ready', () => {
+      if (connectedOnce && !this.stopped) void this.resumeOwnPending();
+      connectedOnce = true;
+    });
     this.ready = this.prepare();
     this.done = this.ready.then(() => this.readLoop());
   }
@@ -102,6 +111,15 @@ export class RedisGroupConsumer implements Consumer {
 
   get group(): string {
     return this.options.group;
+  }
+
+  get description(): string {
+    return `consumer ${this.options.consumer} of group ${this.options.group}`;
+  }
+
+  /** 0 while the loop waits for free handler slots: that is backpressure, not a stuck read. */
+  stalledForMs(now: number): number {
+    return this.wakeReader ? 0 : now - this.lastReadAt;
   }
 
   private get stopped(): boolean {
@@ -163,6 +181,15 @@ export class RedisGroupConsumer implements Consumer {
     }
   }
 
+  private async resumeOwnPending(): Promise<void> {
+    try {
+      await this.adoptOwnPending();
+      this.pump();
+    } catch (err) {
+      this.maintenanceErrors.fail(err);
+    }
+  }
+
   private async adoptOwnPending(): Promise<void> {
     const { command } = this.deps;
     for (const stream of this.options.streams) {
@@ -171,8 +198,11 @@ export class RedisGroupConsumer implements Consumer {
         const ids = pendingIdsReply(
           await command.call('XPENDING', stream, this.options.group, start, '+', 500, this.options.consumer),
         );
-        for (const entryId of ids)
-          this.redeliveries.set(keyOf(stream, entryId), { stream, entryId, dueAt: 0 });
+        for (const entryId of ids) {
+          const key = keyOf(stream, entryId);
+          if (this.running.has(key) || this.queued.has(key) || this.redeliveries.has(key)) continue;
+          this.redeliveries.set(key, { stream, entryId, dueAt: 0 });
+        }
         if (ids.length < 500) break;
         start = `(${ids[ids.length - 1]}`;
       }
@@ -190,6 +220,7 @@ export class RedisGroupConsumer implements Consumer {
       if (free <= 0) {
         await new Promise<void>((resolve) => (this.wakeReader = resolve));
         this.wakeReader = null;
+        this.lastReadAt = Date.now();
         continue;
       }
       try {
@@ -208,6 +239,7 @@ export class RedisGroupConsumer implements Consumer {
           ...streams,
           ...streams.map(() => '>'),
         );
+        this.lastReadAt = Date.now();
         for (const { stream, entries } of readStreamsReply(reply)) {
           for (const entry of entries)
             this.enqueue({ stream: stream as StreamName, entryId: entry.id, data: entry.data, attempt: 1 });

@@ -25,6 +25,8 @@ export class RedisSubscription implements Subscription {
   private readonly abort = new AbortController();
   private lastIds: string[] = [];
   private closing: Promise<void> | null = null;
+  /** When the loop last completed a read (health: a subscription stuck on a dead link). */
+  private lastReadAt = Date.now();
 
   constructor(
     private readonly deps: RedisSubscriptionDeps,
@@ -33,6 +35,14 @@ export class RedisSubscription implements Subscription {
   ) {
     this.ready = this.start();
     this.done = this.ready.then(() => this.loop());
+  }
+
+  get description(): string {
+    return `subscription to ${this.streams.join(', ')}`;
+  }
+
+  stalledForMs(now: number): number {
+    return now - this.lastReadAt;
   }
 
   close(): Promise<void> {
@@ -84,6 +94,7 @@ export class RedisSubscription implements Subscription {
           ...this.lastIds,
         );
         batches = readStreamsReply(reply);
+        this.lastReadAt = Date.now();
         backoff.succeed();
       } catch (err) {
         if (this.abort.signal.aborted) break;

@@ -1,5 +1,6 @@
-import { Redis } from 'ioredis';
 import { ServiceStatus, type HealthReport } from '@pizza/contracts';
+import { Redis } from 'ioredis';
+import { redisLinkOptions } from '../bus/redis-connection';
 import type { Logger } from '../logger';
 
 const KEY_PREFIX = 'pizza:service:';
@@ -27,7 +28,7 @@ export function createServiceRegistry(options: {
     return { list: async () => [await current()], close: async () => {} };
   }
 
-  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
+  const redis = new Redis(options.redisUrl, { ...redisLinkOptions(), maxRetriesPerRequest: 1, commandTimeout: 5_000, lazyConnect: true });
   redis.on('error', () => {}); // the bus already reports Redis outages; this is best effort
   let closed = false;
   let beating: Promise<void> = Promise.resolve();

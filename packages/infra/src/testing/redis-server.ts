@@ -12,15 +12,26 @@ export interface RedisServer {
   restart(): Promise<void>;
 }
 
-/** Starts a throw-away `redis-server` on a free loopback port (no persistence), for tests. */
-export async function startRedisServer(): Promise<RedisServer> {
+export interface RedisServerOptions {
+  /** Extra addresses to listen on besides loopback (e.g. a test network's bridge). */
+  bind?: string[];
+  /** Keeps an append-only file there, fsynced on every write (survives SIGKILL); none by default. */
+  aofDir?: string;
+}
+
+/** Starts a throw-away `redis-server` on a free loopback port (no persistence unless `aofDir`), for tests. */
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
   const port = await freePort();
   let child: ChildProcess | null = null;
+  const persistence = options.aofDir
+    ? ['--dir', options.aofDir, '--appendonly', 'yes', '--appendfsync', 'always']
+    : ['--appendonly', 'no'];
+  // Extra addresses exist only inside networks the test made: protected mode would refuse them.
+  const bind = options.bind?.length ? ['--bind', '127.0.0.1', ...options.bind, '--protected-mode', 'no'] : ['--bind', '127.0.0.1'];
+  const args = ['--port', String(port), ...bind, '--save', '', ...persistence];
 
   const start = async () => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: 'ignore',
-    });
+    child = spawn('redis-server', args, { stdio: 'ignore' });
     await waitForPort(port, 10_000);
   };
   const stop = async () => {
