@@ -40,10 +40,14 @@ async function fromAnyReplica<T>(topology: Topology, path: string): Promise<T | 
   return null;
 }
 
+/** Stopped on SIGINT/SIGTERM too: no process, namespace or Redis outlives the run. */
+let running: Topology | null = null;
+
 async function run(options: ChaosOptions): Promise<boolean> {
   const faultRandom = seededRandom(options.seed);
   const loadRandom = seededRandom(options.seed ^ 0x9e3779b9);
   const topology = await startTopology(options.replicas, options.store, log);
+  running = topology;
   const redis = new Redis(topology.redis.url, { maxRetriesPerRequest: 1, lazyConnect: true });
   redis.on('error', () => undefined);
   try {
@@ -186,7 +190,7 @@ try {
   }
   throw error;
 }
-const onSignal = () => void stopAllChildren().then(() => process.exit(130));
+const onSignal = () => void Promise.all([running?.stop(), stopAllChildren()]).finally(() => process.exit(130));
 process.once('SIGINT', onSignal);
 process.once('SIGTERM', onSignal);
 run(options).then(

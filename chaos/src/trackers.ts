@@ -78,6 +78,10 @@ export function trackOverTrpc(orderId: string, replicaWsUrl: () => string): Trac
     retryDelayMs,
     keepAlive: { enabled: true, intervalMs: 2_000, pongTimeoutMs: 4_000 },
   });
+  const api = createTRPCClient<AppRouter>({ links: [wsLink({ client })] });
+  let lastEventId: string | null = null;
+  let subscription: { unsubscribe(): void } | null = null;
+  let closed = false;
   const tracker: Tracker = {
     orderId,
     transport: 'trpc',
@@ -87,23 +91,32 @@ export function trackOverTrpc(orderId: string, replicaWsUrl: () => string): Trac
     },
     done: false,
     close() {
-      subscription.unsubscribe();
+      closed = true;
+      subscription?.unsubscribe();
       void client.close();
     },
   };
-  const subscription = createTRPCClient<AppRouter>({ links: [wsLink({ client })] }).orders.track.subscribe(
-    { orderId },
-    {
-      onData: (event) => {
-        const rank = rankOf(event.data);
-        tracker.ranks.push(rank);
-        if (rank === DELIVERED_RANK) {
-          tracker.done = true;
-          tracker.close();
-        }
+  // as the web app: a subscription that failed or was ended by the server is opened again after 3 s
+  const again = () => !closed && setTimeout(subscribe, 3_000);
+  const subscribe = () => {
+    if (closed) return;
+    subscription = api.orders.track.subscribe(
+      { orderId, lastEventId },
+      {
+        onData: (event) => {
+          lastEventId = event.id;
+          const rank = rankOf(event.data);
+          tracker.ranks.push(rank);
+          if (rank === DELIVERED_RANK) {
+            tracker.done = true;
+            tracker.close();
+          }
+        },
+        onError: again,
+        onComplete: again,
       },
-      onError: () => undefined,
-    },
-  );
+    );
+  };
+  subscribe();
   return tracker;
 }
