@@ -31,7 +31,18 @@ export function startCustomers(options: { rate: number; menu: MenuItem[]; replic
   const offered: OfferedOrder[] = [];
   const inFlight = new Set<Promise<void>>();
   let stopped = false;
+  // what the menu page shows: an item refused for lack of stock is shown sold out and not ordered again
   const items = options.menu.filter((item) => item.stock > 0);
+  const soldOut = (body: string) => {
+    try {
+      const error = JSON.parse(body) as { code?: string; menuItemId?: string; available?: number };
+      if (error.code !== 'INSUFFICIENT_STOCK' || error.available !== 0) return;
+      const index = items.findIndex((item) => item.id === error.menuItemId);
+      if (index >= 0 && items.length > 1) items.splice(index, 1);
+    } catch {
+      // not a JSON error body: nothing to learn from it
+    }
+  };
 
   const place = async (order: OfferedOrder) => {
     const body = JSON.stringify({ customer: CUSTOMER, items: order.lines, simulate: true });
@@ -49,6 +60,7 @@ export function startCustomers(options: { rate: number; menu: MenuItem[]; replic
       if (result.status >= 400 && result.status < 500) {
         order.outcome = 'rejected';
         order.rejection = `${result.status} ${result.text.slice(0, 200)}`;
+        soldOut(result.text);
         return;
       }
       order.lastError = result.status === 0 ? result.text : `${result.status} ${result.text.slice(0, 200)}`;
@@ -82,7 +94,8 @@ export function startCustomers(options: { rate: number; menu: MenuItem[]; replic
     },
     /** The customers who never got an answer come back once, with the same key, to learn the outcome. */
     async settleUnknown(apiUrl: string) {
-      for (const order of offered.filter((o) => o.outcome === 'unknown')) {
+      const unknown = offered.filter((o) => o.outcome === 'unknown');
+      const ask = async (order: OfferedOrder) => {
         const body = JSON.stringify({ customer: CUSTOMER, items: order.lines, simulate: true });
         const result = await postOrder(apiUrl, order.key, body);
         if (result.status === 201) {
@@ -93,8 +106,10 @@ export function startCustomers(options: { rate: number; menu: MenuItem[]; replic
         } else if (result.status >= 400 && result.status < 500) {
           order.outcome = 'rejected';
           order.rejection = `${result.status} ${result.text.slice(0, 200)}`;
-        }
-      }
+        } else order.lastError = result.status === 0 ? result.text : `${result.status} ${result.text.slice(0, 200)}`;
+      };
+      // 16 at a time: at most ⌈n/16⌉ × 5 s however many are left
+      for (let i = 0; i < unknown.length; i += 16) await Promise.all(unknown.slice(i, i + 16).map(ask));
     },
   };
 }

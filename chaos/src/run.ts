@@ -1,4 +1,6 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MenuItem, Order } from '@pizza/contracts';
 import { stopAllChildren } from '@pizza/infra/testing';
@@ -116,7 +118,11 @@ async function run(options: ChaosOptions): Promise<boolean> {
       process.stdout.write(`VIOLATION: ${i.name} (${i.violations} of ${i.checked})\n`);
       for (const e of i.examples) process.stdout.write(`  ${e}\n`);
     }
-    log(`results: ${json}, ${md}`);
+    // the last output of every service process, for reading a failure afterwards
+    const logs = join(RESULTS_DIR, options.ci ? 'ci-logs' : 'logs');
+    mkdirSync(logs, { recursive: true });
+    for (const p of topology.processes) writeFileSync(join(logs, `${p.name}.log`), p.child.output());
+    log(`results: ${json}, ${md}; service output in ${logs}`);
     return report.passed;
   } finally {
     redis.disconnect();
