@@ -57,6 +57,8 @@ export interface Topology {
   stop(): Promise<void>;
 }
 
+const RESTART_ATTEMPTS = 10;
+
 /** Short journeys and a short claim timeout: a run sees many orders finish and many hand-overs. */
 const SERVICE_ENV = {
   LOG_LEVEL: 'warn',
@@ -130,10 +132,20 @@ export async function startTopology(replicas: number, store: 'sqlite' | 'mongo',
         namespace,
         url,
         child: spawnIt(),
+        /** As a supervisor would: a process that exits while starting (Redis still unreachable) is started again. */
         async restart() {
           if (isAlive(slot.child)) throw new Error(`${name} is still running`);
-          slot.child = spawnIt();
-          await waitForOk(`${url}/api/v1/health/liveness`, slot.child, 60_000, 100);
+          for (let attempt = 1; ; attempt++) {
+            slot.child = spawnIt();
+            try {
+              await waitForOk(`${url}/api/v1/health/liveness`, slot.child, 60_000, 100);
+              return;
+            } catch (error) {
+              if (attempt >= RESTART_ATTEMPTS) throw error;
+              await slot.child.stop(1000);
+              await new Promise((r) => setTimeout(r, 1000 * attempt));
+            }
+          }
         },
       };
       processes.push(slot);
