@@ -90,13 +90,16 @@ export async function runFault(topology: Topology, fault: PlannedFault, random: 
       if (!topology.network) return record('-', { skipped: `network partitions not run: ${topology.networkUnavailable}` });
       const victim = anyService();
       target = victim.name;
-      log(`fault: partition ${victim.name} (cut off from Redis and its clients) for ${fault.holdS} s`);
+      const before = victim.address;
+      log(`fault: partition ${victim.name} (cut off from Redis and its clients) for ${fault.holdS} s; it comes back under a new address`);
       victim.namespace!.cut();
       try {
         await hold();
       } finally {
-        victim.namespace!.heal();
+        // as a container reconnected to its network: connections made before the cut can never resume
+        victim.namespace!.heal({ readdress: true });
       }
+      detail = `${before} → ${victim.address}`;
       break;
     }
     case 'latency': {

@@ -31,15 +31,15 @@ const ENTRY: Record<ServiceKind, string> = {
   simulator: 'packages/workers/dist/simulator.js',
 };
 
-/** One service process slot: it keeps its namespace, address and port across restarts. */
+/** One service process slot: it keeps its namespace and port across restarts; a partition may change its address. */
 export interface ServiceProcess {
   name: string;
   kind: ServiceKind;
-  address: string;
+  readonly address: string;
   port: number;
   namespace: NetworkNamespace | null;
   child: Child;
-  url: string;
+  readonly url: string;
   restart(): Promise<void>;
 }
 
@@ -107,12 +107,12 @@ export async function startTopology(replicas: number, store: 'sqlite' | 'mongo',
     });
     const startSlot = async (kind: ServiceKind, index: number): Promise<ServiceProcess> => {
       const namespace = isolate ? network!.addNamespace() : null;
-      const address = namespace?.address ?? '127.0.0.1';
       const port = namespace ? 8080 : await freePort();
       const name = `${kind}-${index + 1}`;
       const env = childEnv({
         ...SERVICE_ENV,
-        HOST: address,
+        // inside its own namespace it listens on every address: it keeps serving when readdressed
+        HOST: namespace ? '0.0.0.0' : '127.0.0.1',
         PORT: String(port),
         REDIS_URL: `redis://${proxyHost}:${proxy.port}`,
         DATABASE_URL: databaseUrl,
@@ -123,14 +123,17 @@ export async function startTopology(replicas: number, store: 'sqlite' | 'mongo',
           ? startChild(name, namespace.exec[0]!, [...namespace.exec.slice(1), process.execPath, entry], { env, cwd: REPO_DIR, raiseFdLimit: true })
           : startChild(name, process.execPath, [entry], { env, cwd: REPO_DIR, raiseFdLimit: true });
       };
-      const url = `http://${address}:${port}`;
       const slot: ServiceProcess = {
         name,
         kind,
-        address,
+        get address() {
+          return namespace?.address ?? '127.0.0.1';
+        },
         port,
         namespace,
-        url,
+        get url() {
+          return `http://${slot.address}:${port}`;
+        },
         child: spawnIt(),
         /** As a supervisor would: a process that exits while starting (Redis still unreachable) is started again. */
         async restart() {
@@ -138,7 +141,7 @@ export async function startTopology(replicas: number, store: 'sqlite' | 'mongo',
           for (let attempt = 1; ; attempt++) {
             slot.child = spawnIt();
             try {
-              await waitForOk(`${url}/api/v1/health/liveness`, slot.child, 60_000, 100);
+              await waitForOk(`${slot.url}/api/v1/health/liveness`, slot.child, 60_000, 100);
               return;
             } catch (error) {
               if (attempt >= RESTART_ATTEMPTS) throw error;
@@ -149,7 +152,7 @@ export async function startTopology(replicas: number, store: 'sqlite' | 'mongo',
         },
       };
       processes.push(slot);
-      await waitForOk(`${url}/api/v1/health`, slot.child, 60_000, 100);
+      await waitForOk(`${slot.url}/api/v1/health`, slot.child, 60_000, 100);
       return slot;
     };
     // the order service first: it creates the schema and seeds the menu in the shared store
