@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startChild, waitForOk, waitForPort, type Child } from './children';
+import { childEnv, freePort, startChild, waitForOk, waitForChildPort, type Child } from './children';
+
+export { childEnv };
 import { BUILT, REPO_DIR } from './paths';
 
 export type TopologyKind = 'embedded' | 'distributed';
@@ -24,15 +26,6 @@ export interface Topology {
   /** The topology's own Redis (distributed only). */
   redisUrl?: string;
   stop(): Promise<void>;
-}
-
-/** Config the bench sets itself; anything of the same name in the caller's shell is dropped. */
-const OWN_VARIABLES = /^(PORT|HOST|DATABASE_URL|REDIS_URL|LOG_LEVEL|WEB_DIST_DIR|SIM_.*|WS_.*|STREAM_.*|OTEL_.*)$/;
-
-export function childEnv(extra: Record<string, string>): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !OWN_VARIABLES.test(key)) env[key] = value;
-  return { ...env, HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...extra };
 }
 
 /** `nodeArgs` go to the process serving the API (e.g. `--cpu-prof`). */
@@ -66,7 +59,7 @@ async function startEmbedded(env: Record<string, string>, nodeArgs: string[]): P
 export async function startRedis(dir: string): Promise<{ child: Child; url: string }> {
   const port = await freePort();
   const child = startChild('redis-server', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir]);
-  await waitForPort(port, child);
+  await waitForChildPort(port, child);
   return { child, url: `redis://127.0.0.1:${port}` };
 }
 
