@@ -102,11 +102,14 @@ apt_image() { # name, packages, then the rest of the Containerfile on stdin
   rest="$(cat)"
   have "$name" || pulled "$name" && return 0
   say "making $name from Debian packages: $packages"
+  # package lists and downloads live in cache mounts shared by these builds, not in the images
   build "$name" "$work" <<EOF
 FROM $DEBIAN
-RUN apt-get update -qq \\
+RUN --mount=type=cache,id=pizza-apt-lists,target=/var/lib/apt/lists \\
+    --mount=type=cache,id=pizza-apt-archives,target=/var/cache/apt/archives \\
+    apt-get update -qq -o Acquire::Languages=none \\
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $packages >/dev/null \\
- && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb /usr/share/doc/* /usr/share/man/* /var/log/*
+ && rm -rf /usr/share/doc/* /usr/share/man/* /var/log/*
 $rest
 EOF
 }

@@ -1,4 +1,5 @@
-import { defineConfig, devices } from '@playwright/test';
+import { defineConfig } from '@playwright/test';
+import { chromeProject, serialChromium } from './serial-chromium';
 
 // The distributed stack in real containers (Podman here, as root; see docker/README.md):
 // global-setup runs `pnpm stack up --observability` with its own project name and edge port,
@@ -9,17 +10,6 @@ export default defineConfig({
   globalSetup: './containers/global-setup.ts',
   timeout: 180_000,
   expect: { timeout: 60_000 },
-  fullyParallel: false,
-  workers: 1,
-  retries: 0,
-  reporter: [['list']],
-  use: {
-    trace: 'retain-on-failure',
-    screenshot: 'only-on-failure',
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    },
-  },
-  projects: [{ name: 'containers', use: { ...devices['Desktop Chrome'] } }],
+  ...serialChromium,
+  projects: chromeProject('containers'),
 });

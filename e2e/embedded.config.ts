@@ -2,7 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig, devices } from '@playwright/test';
+import { defineConfig } from '@playwright/test';
+import { chromeProject, serialChromium } from './serial-chromium';
 
 const PORT = Number(process.env.E2E_PORT ?? 3310);
 const dataDir = mkdtempSync(join(tmpdir(), 'pizza-e2e-'));
@@ -13,20 +14,9 @@ export default defineConfig({
   outputDir: '../test-results/embedded',
   timeout: 60_000,
   expect: { timeout: 15_000 },
-  fullyParallel: false,
-  workers: 1,
-  retries: 0,
-  reporter: [['list']],
-  use: {
-    baseURL: `http://127.0.0.1:${PORT}`,
-    trace: 'retain-on-failure',
-    screenshot: 'only-on-failure',
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    },
-  },
-  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
+  ...serialChromium,
+  use: { ...serialChromium.use, baseURL: `http://127.0.0.1:${PORT}` },
+  projects: chromeProject('chromium'),
   webServer: {
     command: 'node ../apps/server/dist/main.js',
     cwd: fileURLToPath(new URL('.', import.meta.url)),

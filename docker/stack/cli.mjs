@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { MissingVariableError, loadCompose } from './compose-files.mjs';
 import { StackError } from './errors.mjs';
-import { TARGETS, ensureImages } from './images.mjs';
+import { TARGETS, ensureImages, imageName } from './images.mjs';
 import { checkHealth, down, podman, projectContainers, up } from './podman.mjs';
 
 const exec = promisify(execFile);
@@ -203,12 +203,17 @@ async function main(argv) {
   process.env.CONTAINERS_CONF ||= join(DOCKER_DIR, 'podman/containers.conf');
   process.env.BUILDAH_FORMAT = 'docker';
   if (engine === 'docker') {
-    const all = ['-f', join(DOCKER_DIR, 'compose.observability.yaml')];
     if (command === 'up') return dockerUp(observability);
-    if (command === 'down') return void (process.exitCode = dockerCompose(['down', ...(flags.has('--volumes') ? ['--volumes'] : [])], false));
-    if (command === 'status') return void (process.exitCode = dockerCompose(['ps', '--all'], false));
+    // --remove-orphans: the observability containers too, without needing its password to parse it
+    if (command === 'down') return void (process.exitCode = dockerCompose(['down', '--remove-orphans', ...(flags.has('--volumes') ? ['--volumes'] : [])], false));
+    if (command === 'status') {
+      const ps = ['ps', '--all', '--filter', `label=com.docker.compose.project=${PROJECT}`, '--format', 'table {{.Names}}\t{{.Status}}\t{{.Image}}\t{{.Ports}}'];
+      return void (process.exitCode = spawnSync('docker', ps, { stdio: 'inherit' }).status ?? 1);
+    }
     if (command === 'logs') return void (process.exitCode = dockerCompose(['logs', ...(flags.has('-f') ? ['-f'] : []), ...names], false));
-    return void (process.exitCode = spawnSync('docker', ['compose', '-f', join(DOCKER_DIR, 'compose.yaml'), ...all, 'build'], { stdio: 'inherit' }).status);
+    let status = dockerCompose(['build'], false);
+    if (status === 0 && flags.has('--all')) status = spawnSync('docker', ['build', '-f', join(DOCKER_DIR, 'Dockerfile'), '--target', 'server', '-t', imageName('server'), ROOT], { stdio: 'inherit' }).status ?? 1;
+    return void (process.exitCode = status);
   }
   if (command === 'up') return podmanUp(observability);
   if (command === 'down') {

@@ -82,17 +82,24 @@ export async function projectContainers(project) {
   }));
 }
 
-/** One health check run now: 'healthy', 'unhealthy', 'running' (no check) or the container state. */
+/**
+ * The container's health check run now: 'healthy', 'unhealthy' (after as many failures in a row as
+ * its retries, as an engine would count them), 'running' (no check) or the container's state.
+ */
 export async function checkHealth(name) {
   const inspect = JSON.parse(await podman(['inspect', name, '--format', 'json']))[0];
   if (inspect.State.Status !== 'running') return inspect.State.Status;
-  if (!inspect.Config?.Healthcheck?.Test?.length || inspect.Config.Healthcheck.Test[0] === 'NONE') return 'running';
-  try {
-    await podman(['healthcheck', 'run', name], { timeout: 30_000 });
-    return 'healthy';
-  } catch {
-    return 'unhealthy';
+  const check = inspect.Config?.Healthcheck;
+  if (!check?.Test?.length || check.Test[0] === 'NONE') return 'running';
+  for (let attempt = 1; attempt <= Math.max(1, check.Retries ?? 3); attempt++) {
+    try {
+      await podman(['healthcheck', 'run', name], { timeout: 60_000 });
+      return 'healthy';
+    } catch {
+      if (attempt > 1) await sleep(1000);
+    }
   }
+  return 'unhealthy';
 }
 
 async function exitCode(name) {
