@@ -9,6 +9,8 @@ export * from './bus/event-bus';
 export * from './bus/create-bus';
 export * from './bus/memory-bus';
 export * from './bus/redis-bus';
+export * from './bus/bus-inspection';
+export * from './bus/redis-inspection';
 export * from './outbox/outbox-relay';
 export * from './http/json-body';
 export * from './http/health';

@@ -3,6 +3,7 @@ import { checkHealth, createOutboxRelay, type Consumer, type ServiceModule, type
 import { consumeOrderLifecycle } from './lifecycle-consumer';
 import { createOrderHttpHandler, orderRouteOf } from './order-http';
 import { createOrderService } from './order-service';
+import { createOperations } from '../operations/operations';
 
 /** The order service: REST + tRPC over HTTP, its outbox relay and its lifecycle consumer. */
 export function orderServiceModule(runtime: ServiceRuntime): ServiceModule {
@@ -10,10 +11,11 @@ export function orderServiceModule(runtime: ServiceRuntime): ServiceModule {
   const relay = createOutboxRelay({ storage, bus, source: SERVICES.order, logger, metrics });
   const orders = createOrderService({ storage, metrics, logger, afterCommit: () => relay.nudge() });
   const health = () => checkHealth(runtime.service, runtime.probes);
+  const operations = createOperations({ bus, inspection: runtime.busInspection, setStock: orders.setStock, logger, metrics });
   let consumer: Consumer | null = null;
 
   return {
-    handlers: [createOrderHttpHandler({ orders, health })],
+    handlers: [createOrderHttpHandler({ orders, health, operations, adminToken: runtime.config.ADMIN_TOKEN })],
     routeOf: orderRouteOf,
     async start() {
       relay.start();

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import type { Server } from 'node:http';
 import { createBus } from '../bus/create-bus';
 import type { EventBus } from '../bus/event-bus';
+import type { BusInspection } from '../bus/bus-inspection';
 import { ConfigError, loadConfig, type Config } from '../config';
 import { createLogger, type Logger } from '../logger';
 import { createMetrics, type Metrics } from '../metrics';
@@ -31,6 +32,8 @@ export interface ServiceRuntime {
   metrics: Metrics;
   storage: Storage;
   bus: EventBus;
+  /** The operator's view of the bus (control room). */
+  busInspection: BusInspection;
   /** Unique consumer name of this process, e.g. `delivery-service-host-1234`. */
   consumerName: string;
   /** Dependency probes for /api/v1/health; modules may add their own. */
@@ -83,6 +86,7 @@ export async function startService(options: RunServiceOptions): Promise<RunningS
     metrics,
     storage: storage ?? noStorage(),
     bus,
+    busInspection: bus.inspection,
     consumerName: `${options.service}-${hostname()}-${process.pid}`,
     probes,
   };

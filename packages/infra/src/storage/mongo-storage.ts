@@ -157,6 +157,11 @@ class MongoStorage implements Storage {
     return doc ? toMenuItem(doc) : null;
   }
 
+  async setStock(id: string, stock: number): Promise<MenuItem | null> {
+    const doc = await this.menu.findOneAndUpdate({ _id: id }, { $set: { stock } }, { returnDocument: 'after' });
+    return doc ? toMenuItem(doc) : null;
+  }
+
   async placeOrder(request: PlaceOrderRequest): Promise<PlaceOrderResult> {
     return this.transaction(async (session): Promise<PlaceOrderResult> => {
       const { idempotency } = request;

@@ -1,0 +1,46 @@
+import type { TRPCRouterRecord } from '@trpc/server';
+import { z } from 'zod';
+import { DeadLetterPage, DeadLetterQuery, EntryId, MenuItem, PipelineSnapshot, Redriven, StockUpdate } from '@pizza/contracts';
+import { adminProcedure } from './admin-procedure';
+
+const tags = ['admin'];
+const DeadLetterId = z.object({ id: EntryId });
+
+/** The operations API: every procedure here is also a REST route under /api/v1/admin (bearer auth). */
+export const adminRouter = {
+  pipelineSnapshot: adminProcedure
+    .meta({ openapi: { method: 'GET', path: '/admin/pipeline', tags, protect: true, summary: 'Streams, consumer groups and consumers with lag and pending; dead-letter count' } })
+    .input(z.void())
+    .output(PipelineSnapshot)
+    .query(({ ctx }) => ctx.operations.pipeline()),
+
+  listDeadLetters: adminProcedure
+    .meta({ openapi: { method: 'GET', path: '/admin/dead-letters', tags, protect: true, summary: 'Dead letters, oldest first, filtered by stream and group; page on with `next`' } })
+    .input(DeadLetterQuery)
+    .output(DeadLetterPage)
+    .query(({ ctx, input }) => ctx.operations.listDeadLetters(input)),
+
+  redriveDeadLetter: adminProcedure
+    .meta({
+      openapi: {
+        method: 'POST', path: '/admin/dead-letters/{id}/redrive', tags, protect: true,
+        summary: 'Publish the original envelope, unchanged, back to its stream; the entry leaves the list',
+        errorResponses: { 404: 'No such dead letter (or already redriven)' },
+      },
+    })
+    .input(DeadLetterId)
+    .output(Redriven)
+    .mutation(({ ctx, input }) => ctx.operations.redrive(ctx.who, input.id)),
+
+  discardDeadLetter: adminProcedure
+    .meta({ openapi: { method: 'DELETE', path: '/admin/dead-letters/{id}', tags, protect: true, summary: 'Discard a dead letter (204)', errorResponses: { 404: 'No such dead letter' } } })
+    .input(DeadLetterId)
+    .output(z.void())
+    .mutation(({ ctx, input }) => ctx.operations.discard(ctx.who, input.id)),
+
+  setStock: adminProcedure
+    .meta({ openapi: { method: 'PUT', path: '/admin/menu/{id}/stock', tags, protect: true, summary: 'Set the stock of one menu item', errorResponses: { 404: 'No such item' } } })
+    .input(StockUpdate)
+    .output(MenuItem)
+    .mutation(({ ctx, input }) => ctx.operations.setStock(ctx.who, input.id, input.stock)),
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,52 @@
+import type { MenuItem, PipelineSnapshot } from '@pizza/contracts';
+import type { BusInspection, EventBus, Logger, Metrics } from '@pizza/infra';
+import { Counter } from 'prom-client';
+import { createDeadLetterTools } from './dead-letter-tools';
+import type { AdminCaller } from './admin-auth';
+
+export interface OperationsDeps {
+  bus: EventBus;
+  inspection: BusInspection;
+  /** The order service's restock (it owns the menu cache). */
+  setStock: (id: string, stock: number) => Promise<MenuItem>;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+/** The control room's actions; each change is logged (who, what, when) and counted. */
+export function createOperations(deps: OperationsDeps) {
+  const logger = deps.logger.child({ component: 'operations' });
+  const actions = new Counter({
+    name: 'admin_actions_total',
+    help: 'Operator actions through the admin API, by action and outcome.',
+    labelNames: ['action', 'outcome'] as const,
+    registers: [deps.metrics.registry],
+  });
+  const deadLetters = createDeadLetterTools(deps.bus, deps.inspection);
+
+  const audited = async <T>(who: AdminCaller, action: string, target: Record<string, unknown>, work: () => Promise<T>): Promise<T> => {
+    try {
+      const result = await work();
+      actions.inc({ action, outcome: 'ok' });
+      logger.info({ audit: true, who, action, ...target, outcome: 'ok' }, `admin ${action}`);
+      return result;
+    } catch (error) {
+      actions.inc({ action, outcome: 'refused' });
+      logger.warn({ audit: true, who, action, ...target, outcome: 'refused', reason: (error as Error).message }, `admin ${action} refused`);
+      throw error;
+    }
+  };
+
+  return {
+    async pipeline(): Promise<PipelineSnapshot> {
+      const [streams, count] = await Promise.all([deps.inspection.streams(), deadLetters.count()]);
+      return { at: new Date().toISOString(), streams, deadLetters: count };
+    },
+    listDeadLetters: deadLetters.list,
+    redrive: (who: AdminCaller, id: string) => audited(who, 'redrive', { deadLetterId: id }, () => deadLetters.redrive(id)),
+    discard: (who: AdminCaller, id: string) => audited(who, 'discard', { deadLetterId: id }, () => deadLetters.discard(id)),
+    setStock: (who: AdminCaller, id: string, stock: number) => audited(who, 'set-stock', { menuItemId: id, stock }, () => deps.setStock(id, stock)),
+  };
+}
+
+export type Operations = ReturnType<typeof createOperations>;

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { Timestamp } from './order';
+
+/** What the operations API (the control room) answers. */
+
+export const PipelineConsumer = z.object({
+  name: z.string(),
+  /** Entries delivered to this consumer and not acknowledged yet. */
+  pending: z.number().int().nonnegative(),
+  /** Milliseconds since the consumer last read or acknowledged. */
+  idleMs: z.number().int().nonnegative(),
+});
+
+export const PipelineGroup = z.object({
+  name: z.string(),
+  /** Entries not yet delivered to the group; null when the engine cannot tell. */
+  lag: z.number().int().nonnegative().nullable(),
+  pending: z.number().int().nonnegative(),
+  /** Age of the oldest pending entry (from its id), 0 when nothing is pending. */
+  oldestPendingMs: z.number().int().nonnegative(),
+  consumers: z.array(PipelineConsumer),
+});
+
+export const PipelineStream = z.object({
+  name: z.string(),
+  length: z.number().int().nonnegative(),
+  groups: z.array(PipelineGroup),
+});
+
+export const PipelineSnapshot = z.object({
+  at: Timestamp,
+  streams: z.array(PipelineStream),
+  deadLetters: z.number().int().nonnegative(),
+});
+export type PipelineSnapshot = z.infer<typeof PipelineSnapshot>;
+export type PipelineStream = z.infer<typeof PipelineStream>;
+export type PipelineGroup = z.infer<typeof PipelineGroup>;
+
+export const DeadLetterItem = z.object({
+  /** The entry id in `dead-letters`. */
+  id: z.string(),
+  stream: z.string(),
+  group: z.string(),
+  /** The original entry id in its stream. */
+  entryId: z.string(),
+  error: z.string(),
+  attempts: z.number().int(),
+  deadAt: Timestamp,
+  envelope: z.unknown(),
+});
+export type DeadLetterItem = z.infer<typeof DeadLetterItem>;
+
+export const DeadLetterPage = z.object({
+  items: z.array(DeadLetterItem),
+  /** Pass as `cursor` for the next page; null at the end. */
+  next: z.string().nullable(),
+});
+export type DeadLetterPage = z.infer<typeof DeadLetterPage>;
+
+/** A stream entry id (`<ms>-<seq>`). */
+export const EntryId = z.string().regex(/^\d{1,16}-\d{1,16}$/, 'expected a stream entry id like 1700000000000-0');
+
+export const DeadLetterQuery = z.object({
+  stream: z.string().min(1).max(200).optional(),
+  group: z.string().min(1).max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: EntryId.optional(),
+});
+export type DeadLetterQuery = z.infer<typeof DeadLetterQuery>;
+
+export const Redriven = z.object({ id: z.string(), republishedAs: z.string() });
+
+export const MAX_STOCK = 1_000_000;
+export const StockUpdate = z.object({ id: z.string().min(1).max(100), stock: z.number().int().min(0).max(MAX_STOCK) });
