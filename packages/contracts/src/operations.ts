@@ -72,3 +72,43 @@ export const Redriven = z.object({ id: z.string(), republishedAs: z.string() });
 
 export const MAX_STOCK = 1_000_000;
 export const StockUpdate = z.object({ id: z.string().min(1).max(100), stock: z.number().int().min(0).max(MAX_STOCK) });
+
+/** Faults an operator can switch on for a bounded time; they apply to every process. */
+export const FAULT_NAMES = ['consumer-delay', 'consumer-failure', 'outbox-pause', 'push-delay', 'bus-outage'] as const;
+export const FaultName = z.enum(FAULT_NAMES);
+export type FaultName = z.infer<typeof FaultName>;
+
+const delayMs = z.number().int().min(1).max(60_000);
+/** The parameters of each fault. */
+export const FAULT_PARAMS = {
+  'consumer-delay': z.object({ group: z.string().min(1).max(200), delayMs }),
+  'consumer-failure': z.object({ group: z.string().min(1).max(200), rate: z.number().min(0).max(1) }),
+  'outbox-pause': z.object({ service: z.string().min(1).max(200) }),
+  'push-delay': z.object({ delayMs }),
+  'bus-outage': z.object({ seconds: z.number().int().min(1).max(60) }),
+} as const satisfies Record<FaultName, z.ZodType>;
+export type FaultParams<N extends FaultName = FaultName> = z.infer<(typeof FAULT_PARAMS)[N]>;
+
+export const Fault = z.object({
+  name: FaultName,
+  params: z.record(z.string(), z.unknown()),
+  expiresAt: Timestamp,
+});
+export type Fault = z.infer<typeof Fault>;
+
+/** `PUT /admin/faults/{name}`: the fault's parameters plus its lifetime. */
+export const FaultRequest = z
+  .object({
+    name: FaultName,
+    ttlSeconds: z.number().int().min(1).max(3600).default(300),
+    group: z.string().optional().describe('consumer-delay, consumer-failure: the consumer group'),
+    delayMs: z.number().optional().describe('consumer-delay, push-delay: 1..60000'),
+    rate: z.number().optional().describe('consumer-failure: share of deliveries that fail, 0..1'),
+    service: z.string().optional().describe('outbox-pause: the service whose outbox stops (e.g. order-service)'),
+    seconds: z.number().optional().describe('bus-outage: 1..60'),
+  })
+  .superRefine((request, ctx) => {
+    const parsed = FAULT_PARAMS[request.name].safeParse(request);
+    if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+  });
+export type FaultRequest = z.infer<typeof FaultRequest>;

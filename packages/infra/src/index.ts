@@ -11,6 +11,8 @@ export * from './bus/memory-bus';
 export * from './bus/redis-bus';
 export * from './bus/bus-inspection';
 export * from './bus/redis-inspection';
+export * from './faults/fault-store';
+export * from './faults/faulty-bus';
 export * from './outbox/outbox-relay';
 export * from './http/json-body';
 export * from './http/health';

@@ -1,6 +1,6 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { DeadLetterPage, DeadLetterQuery, EntryId, MenuItem, PipelineSnapshot, Redriven, StockUpdate } from '@pizza/contracts';
+import { DeadLetterPage, DeadLetterQuery, EntryId, Fault, FaultName, FaultRequest, MenuItem, PipelineSnapshot, Redriven, StockUpdate } from '@pizza/contracts';
 import { adminProcedure } from './admin-procedure';
 
 const tags = ['admin'];
@@ -37,6 +37,24 @@ export const adminRouter = {
     .input(DeadLetterId)
     .output(z.void())
     .mutation(({ ctx, input }) => ctx.operations.discard(ctx.who, input.id)),
+
+  listFaults: adminProcedure
+    .meta({ openapi: { method: 'GET', path: '/admin/faults', tags, protect: true, summary: 'The faults active now, in every process' } })
+    .input(z.void())
+    .output(z.array(Fault))
+    .query(({ ctx }) => ctx.operations.listFaults()),
+
+  setFault: adminProcedure
+    .meta({ openapi: { method: 'PUT', path: '/admin/faults/{name}', tags, protect: true, summary: 'Switch a fault on (or renew it) for ttlSeconds (1..3600, default 300)' } })
+    .input(FaultRequest)
+    .output(Fault)
+    .mutation(({ ctx, input }) => ctx.operations.setFault(ctx.who, input)),
+
+  clearFault: adminProcedure
+    .meta({ openapi: { method: 'DELETE', path: '/admin/faults/{name}', tags, protect: true, summary: 'Switch a fault off (204)' } })
+    .input(z.object({ name: FaultName }))
+    .output(z.void())
+    .mutation(({ ctx, input }) => ctx.operations.clearFault(ctx.who, input.name)),
 
   setStock: adminProcedure
     .meta({ openapi: { method: 'PUT', path: '/admin/menu/{id}/stock', tags, protect: true, summary: 'Set the stock of one menu item', errorResponses: { 404: 'No such item' } } })

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GROUPS, STREAMS, makeEvent, type EventEnvelope, type PipelineSnapshot } from '@pizza/contracts';
-import { createBus, createLogger, createMetrics, PIPELINE_STREAMS, type BusMessage, type InspectableBus } from '@pizza/infra';
+import { createBus, createFaultStore, createLogger, createMetrics, PIPELINE_STREAMS, type BusMessage, type InspectableBus } from '@pizza/infra';
 import { startRedisServer, type RedisServer } from '@pizza/infra/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../app-error';
@@ -45,6 +45,7 @@ describe.each([
     ops = createOperations({
       bus,
       inspection: bus.inspection,
+      faults: createFaultStore({}),
       setStock: async () => {
         throw new AppError('NOT_FOUND', 'no menu here');
       },

@@ -1,5 +1,5 @@
-import type { MenuItem, PipelineSnapshot } from '@pizza/contracts';
-import type { BusInspection, EventBus, Logger, Metrics } from '@pizza/infra';
+import { FAULT_PARAMS, type Fault, type FaultName, type FaultRequest, type MenuItem, type PipelineSnapshot } from '@pizza/contracts';
+import type { BusInspection, EventBus, FaultStore, Logger, Metrics } from '@pizza/infra';
 import { Counter } from 'prom-client';
 import { createDeadLetterTools } from './dead-letter-tools';
 import type { AdminCaller } from './admin-auth';
@@ -9,8 +9,16 @@ export interface OperationsDeps {
   inspection: BusInspection;
   /** The order service's restock (it owns the menu cache). */
   setStock: (id: string, stock: number) => Promise<MenuItem>;
+  faults: FaultStore;
   logger: Logger;
   metrics: Metrics;
+}
+
+/** A fault from its request; a bus outage ends after its `seconds` even if the TTL is longer. */
+function faultOf(request: FaultRequest, now: number): Fault {
+  const params = FAULT_PARAMS[request.name].parse(request) as Record<string, unknown>;
+  const seconds = request.name === 'bus-outage' ? Math.min(request.ttlSeconds, Number(params.seconds)) : request.ttlSeconds;
+  return { name: request.name, params, expiresAt: new Date(now + seconds * 1000).toISOString() };
 }
 
 /** The control room's actions; each change is logged (who, what, when) and counted. */
@@ -45,6 +53,14 @@ export function createOperations(deps: OperationsDeps) {
     listDeadLetters: deadLetters.list,
     redrive: (who: AdminCaller, id: string) => audited(who, 'redrive', { deadLetterId: id }, () => deadLetters.redrive(id)),
     discard: (who: AdminCaller, id: string) => audited(who, 'discard', { deadLetterId: id }, () => deadLetters.discard(id)),
+    listFaults: () => deps.faults.list(),
+    setFault: (who: AdminCaller, request: FaultRequest) =>
+      audited(who, 'fault-on', { fault: request.name }, async () => {
+        const fault = faultOf(request, Date.now());
+        await deps.faults.set(fault);
+        return fault;
+      }),
+    clearFault: (who: AdminCaller, name: FaultName) => audited(who, 'fault-off', { fault: name }, () => deps.faults.clear(name)),
     setStock: (who: AdminCaller, id: string, stock: number) => audited(who, 'set-stock', { menuItemId: id, stock }, () => deps.setStock(id, stock)),
   };
 }

@@ -3,6 +3,8 @@ import type { Server } from 'node:http';
 import { createBus } from '../bus/create-bus';
 import type { EventBus } from '../bus/event-bus';
 import type { BusInspection } from '../bus/bus-inspection';
+import { createFaultStore, type FaultStore } from '../faults/fault-store';
+import { withFaults } from '../faults/faulty-bus';
 import { ConfigError, loadConfig, type Config } from '../config';
 import { createLogger, type Logger } from '../logger';
 import { createMetrics, type Metrics } from '../metrics';
@@ -34,6 +36,8 @@ export interface ServiceRuntime {
   bus: EventBus;
   /** The operator's view of the bus (control room). */
   busInspection: BusInspection;
+  /** The operator's faults (shared through Redis when distributed); `bus` applies them. */
+  faults: FaultStore;
   /** Unique consumer name of this process, e.g. `delivery-service-host-1234`. */
   consumerName: string;
   /** Dependency probes for /api/v1/health; modules may add their own. */
@@ -77,6 +81,7 @@ export async function startService(options: RunServiceOptions): Promise<RunningS
   });
   if (config.REDIS_URL) await assertRedisReachable(bus, config.REDIS_URL);
 
+  const faults = createFaultStore(config.REDIS_URL ? { redisUrl: config.REDIS_URL } : {});
   const probes: Record<string, HealthProbe> = { bus: () => bus.ping() };
   if (storage) probes.storage = () => storage.ping();
   const runtime: ServiceRuntime = {
@@ -85,8 +90,9 @@ export async function startService(options: RunServiceOptions): Promise<RunningS
     logger,
     metrics,
     storage: storage ?? noStorage(),
-    bus,
+    bus: withFaults(bus, faults),
     busInspection: bus.inspection,
+    faults,
     consumerName: `${options.service}-${hostname()}-${process.pid}`,
     probes,
   };
@@ -129,6 +135,7 @@ export async function startService(options: RunServiceOptions): Promise<RunningS
       await httpClosed;
       await registry.close();
       await bus.close();
+      await faults.close();
       await storage?.close();
       logger.info('stopped');
     })());
