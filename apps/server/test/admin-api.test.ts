@@ -183,3 +183,45 @@ describe('Redis Streams, ADMIN_TOKEN set', () => {
     expect(metrics).toMatch(/admin_actions_total\{action="discard",outcome="ok"[^}]*\} 1/);
   });
 });
+
+describe('live pipeline feed (tRPC subscription over SSE)', () => {
+  let app: AppProcess;
+  beforeAll(async () => {
+    app = await startProcess('apps/server/src/main.ts', { ADMIN_TOKEN: TOKEN, SIM_CONFIRM_DELAY_MS: '60000' });
+  });
+  afterAll(async () => {
+    await app?.kill();
+  });
+
+  it('pushes a pipeline snapshot about every second to an authorized subscriber; refuses one without the token', async () => {
+    // over SSE the refusal is the stream's one error event (HTTP 200 is already sent), then it ends
+    const refused = await (await fetch(`${app.url}/api/trpc/admin.pipeline`, { headers: { accept: 'text/event-stream' } })).text();
+    expect(refused).toMatch(/event: serialized-error\ndata: .*"httpStatus":401/);
+    expect(refused).not.toContain('"streams"');
+
+    const abort = new AbortController();
+    const res = await fetch(`${app.url}/api/trpc/admin.pipeline`, { headers: { accept: 'text/event-stream', authorization: `Bearer ${TOKEN}` }, signal: abort.signal });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const reader = res.body!.getReader();
+    const snapshots: PipelineSnapshot[] = [];
+    let buffer = '';
+    const deadline = Date.now() + 30_000;
+    while (snapshots.length < 3 && Date.now() < deadline) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += new TextDecoder().decode(value);
+      const events = buffer.split('\n\n');
+      buffer = events.pop()!;
+      for (const event of events) {
+        const data = event.split('\n').find((l) => l.startsWith('data: '));
+        const parsed = data ? PipelineSnapshot.safeParse(JSON.parse(data.slice(6))) : null;
+        if (parsed?.success) snapshots.push(parsed.data);
+      }
+    }
+    abort.abort();
+    expect(snapshots).toHaveLength(3);
+    const gaps = snapshots.slice(1).map((s, i) => Date.parse(s.at) - Date.parse(snapshots[i]!.at));
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(900);
+  });
+});

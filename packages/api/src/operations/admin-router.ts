@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { DeadLetterPage, DeadLetterQuery, EntryId, Fault, FaultName, FaultRequest, MenuItem, PipelineSnapshot, Redriven, StockUpdate } from '@pizza/contracts';
@@ -5,6 +6,8 @@ import { adminProcedure } from './admin-procedure';
 
 const tags = ['admin'];
 const DeadLetterId = z.object({ id: EntryId });
+/** How often the live pipeline feed sends a snapshot. */
+export const PIPELINE_FEED_MS = 1_000;
 
 /** The operations API: every procedure here is also a REST route under /api/v1/admin (bearer auth). */
 export const adminRouter = {
@@ -13,6 +16,14 @@ export const adminRouter = {
     .input(z.void())
     .output(PipelineSnapshot)
     .query(({ ctx }) => ctx.operations.pipeline()),
+
+  /** The live feed (tRPC only, e.g. over SSE at /api/trpc/admin.pipeline): a snapshot about every second. */
+  pipeline: adminProcedure.input(z.void()).subscription(async function* ({ ctx, signal }) {
+    while (!signal?.aborted) {
+      yield await ctx.operations.pipeline();
+      await sleep(PIPELINE_FEED_MS, undefined, { signal }).catch(() => undefined);
+    }
+  }),
 
   listDeadLetters: adminProcedure
     .meta({ openapi: { method: 'GET', path: '/admin/dead-letters', tags, protect: true, summary: 'Dead letters, oldest first, filtered by stream and group; page on with `next`' } })

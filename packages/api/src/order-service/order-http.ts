@@ -46,7 +46,7 @@ const ROUTES: { pattern: RegExp; template: string; method?: string }[] = [
 ];
 const PROCEDURES = new Set(['menu.list', 'menu.byId', 'orders.create', 'orders.byId', 'health',
   'admin.pipelineSnapshot', 'admin.listDeadLetters', 'admin.redriveDeadLetter', 'admin.discardDeadLetter', 'admin.setStock',
-  'admin.listFaults', 'admin.setFault', 'admin.clearFault']);
+  'admin.listFaults', 'admin.setFault', 'admin.clearFault', 'admin.pipeline']);
 
 function methodNotAllowed(res: ServerResponse, allow: string, path: string): true {
   const allowed = allow === 'GET' ? 'GET, HEAD' : allow;
