@@ -112,3 +112,25 @@ export const FaultRequest = z
     if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
   });
 export type FaultRequest = z.infer<typeof FaultRequest>;
+
+/** `POST /admin/load`: simulated customers placing orders at a steady rate. */
+export const LoadRequest = z.object({
+  ordersPerSecond: z.number().min(0.1).max(200),
+  durationSeconds: z.number().int().min(1).max(600),
+  maxItemsPerOrder: z.number().int().min(1).max(5).default(3),
+});
+export type LoadRequest = z.infer<typeof LoadRequest>;
+
+export const LoadRun = z.object({
+  running: z.boolean(),
+  ordersPerSecond: z.number(),
+  durationSeconds: z.number(),
+  startedAt: Timestamp,
+  endsAt: Timestamp,
+  /** Orders accepted, refused (e.g. out of stock) and failed unexpectedly. */
+  placed: z.number().int(),
+  rejected: z.number().int(),
+  errors: z.number().int(),
+  achievedPerSecond: z.number(),
+});
+export type LoadRun = z.infer<typeof LoadRun>;

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { DeadLetterPage, DeadLetterQuery, EntryId, Fault, FaultName, FaultRequest, MenuItem, PipelineSnapshot, Redriven, StockUpdate } from '@pizza/contracts';
+import { DeadLetterPage, DeadLetterQuery, EntryId, Fault, FaultName, FaultRequest, LoadRequest, LoadRun, MenuItem, PipelineSnapshot, Redriven, StockUpdate } from '@pizza/contracts';
 import { adminProcedure } from './admin-procedure';
 
 const tags = ['admin'];
@@ -66,6 +66,24 @@ export const adminRouter = {
     .input(z.object({ name: FaultName }))
     .output(z.void())
     .mutation(({ ctx, input }) => ctx.operations.clearFault(ctx.who, input.name)),
+
+  startLoad: adminProcedure
+    .meta({ openapi: { method: 'POST', path: '/admin/load', tags, protect: true, summary: 'Start a load run (202); 409 while one runs', errorResponses: { 409: 'A run is already running' } } })
+    .input(LoadRequest)
+    .output(LoadRun)
+    .mutation(({ ctx, input }) => ctx.operations.startLoad(ctx.who, input)),
+
+  loadRun: adminProcedure
+    .meta({ openapi: { method: 'GET', path: '/admin/load', tags, protect: true, summary: 'The current (or last) load run of this process', errorResponses: { 404: 'No run yet' } } })
+    .input(z.void())
+    .output(LoadRun)
+    .query(({ ctx }) => ctx.operations.loadRun()),
+
+  stopLoad: adminProcedure
+    .meta({ openapi: { method: 'DELETE', path: '/admin/load', tags, protect: true, summary: 'Stop the load run (204)' } })
+    .input(z.void())
+    .output(z.void())
+    .mutation(({ ctx }) => ctx.operations.stopLoad(ctx.who)),
 
   setStock: adminProcedure
     .meta({ openapi: { method: 'PUT', path: '/admin/menu/{id}/stock', tags, protect: true, summary: 'Set the stock of one menu item', errorResponses: { 404: 'No such item' } } })

@@ -46,6 +46,11 @@ describe.each([
       bus,
       inspection: bus.inspection,
       faults: createFaultStore({}),
+      // the menu and orders are not part of these tests
+      listMenu: async () => [],
+      placeOrder: async () => {
+        throw new AppError('NOT_FOUND', 'no orders here');
+      },
       setStock: async () => {
         throw new AppError('NOT_FOUND', 'no menu here');
       },

@@ -1,7 +1,8 @@
-import { FAULT_PARAMS, type Fault, type FaultName, type FaultRequest, type MenuItem, type PipelineSnapshot } from '@pizza/contracts';
+import { FAULT_PARAMS, type CreateOrderCommand, type Fault, type FaultName, type FaultRequest, type LoadRequest, type MenuItem, type PipelineSnapshot } from '@pizza/contracts';
 import type { BusInspection, EventBus, FaultStore, Logger, Metrics } from '@pizza/infra';
 import { Counter } from 'prom-client';
 import { createDeadLetterTools } from './dead-letter-tools';
+import { createLoadGenerator } from './load-generator';
 import type { AdminCaller } from './admin-auth';
 
 export interface OperationsDeps {
@@ -9,6 +10,9 @@ export interface OperationsDeps {
   inspection: BusInspection;
   /** The order service's restock (it owns the menu cache). */
   setStock: (id: string, stock: number) => Promise<MenuItem>;
+  /** The load generator's customers order through these. */
+  listMenu: () => Promise<MenuItem[]>;
+  placeOrder: (command: CreateOrderCommand) => Promise<unknown>;
   faults: FaultStore;
   logger: Logger;
   metrics: Metrics;
@@ -31,6 +35,7 @@ export function createOperations(deps: OperationsDeps) {
     registers: [deps.metrics.registry],
   });
   const deadLetters = createDeadLetterTools(deps.bus, deps.inspection);
+  const load = createLoadGenerator({ listMenu: deps.listMenu, placeOrder: deps.placeOrder, logger });
 
   const audited = async <T>(who: AdminCaller, action: string, target: Record<string, unknown>, work: () => Promise<T>): Promise<T> => {
     try {
@@ -61,6 +66,9 @@ export function createOperations(deps: OperationsDeps) {
         return fault;
       }),
     clearFault: (who: AdminCaller, name: FaultName) => audited(who, 'fault-off', { fault: name }, () => deps.faults.clear(name)),
+    startLoad: (who: AdminCaller, request: LoadRequest) => audited(who, 'load-start', { ...request }, () => load.start(request)),
+    loadRun: () => load.current(),
+    stopLoad: (who: AdminCaller) => audited(who, 'load-stop', {}, async () => load.stop()),
     setStock: (who: AdminCaller, id: string, stock: number) => audited(who, 'set-stock', { menuItemId: id, stock }, () => deps.setStock(id, stock)),
   };
 }

@@ -41,12 +41,23 @@ const ROUTES: { pattern: RegExp; template: string; method?: string }[] = [
   { pattern: /^\/api\/v1\/admin\/dead-letters\/[^/]+\/redrive$/, template: '/api/v1/admin/dead-letters/{id}/redrive', method: 'POST' },
   { pattern: /^\/api\/v1\/admin\/dead-letters\/[^/]+$/, template: '/api/v1/admin/dead-letters/{id}', method: 'DELETE' },
   { pattern: /^\/api\/v1\/admin\/menu\/[^/]+\/stock$/, template: '/api/v1/admin/menu/{id}/stock', method: 'PUT' },
+  { pattern: /^\/api\/v1\/admin\/load$/, template: '/api/v1/admin/load' },
   { pattern: /^\/api\/v1\/admin\/faults$/, template: '/api/v1/admin/faults', method: 'GET' },
   { pattern: /^\/api\/v1\/admin\/faults\/[^/]+$/, template: '/api/v1/admin/faults/{name}' },
 ];
 const PROCEDURES = new Set(['menu.list', 'menu.byId', 'orders.create', 'orders.byId', 'health',
   'admin.pipelineSnapshot', 'admin.listDeadLetters', 'admin.redriveDeadLetter', 'admin.discardDeadLetter', 'admin.setStock',
-  'admin.listFaults', 'admin.setFault', 'admin.clearFault', 'admin.pipeline']);
+  'admin.listFaults', 'admin.setFault', 'admin.clearFault', 'admin.pipeline',
+  'admin.startLoad', 'admin.loadRun', 'admin.stopLoad']);
+
+/** Procedures whose REST success is not 200. */
+const STATUS_OF: Record<string, number> = {
+  'orders.create': 201,
+  'admin.startLoad': 202,
+  'admin.discardDeadLetter': 204,
+  'admin.clearFault': 204,
+  'admin.stopLoad': 204,
+};
 
 function methodNotAllowed(res: ServerResponse, allow: string, path: string): true {
   const allowed = allow === 'GET' ? 'GET, HEAD' : allow;
@@ -81,8 +92,10 @@ export function createOrderHttpHandler(options: OrderHttpOptions): RequestHandle
   };
 
   const rest = createOpenApiNodeHttpHandler({ router: appRouter, createContext, maxBodySize: MAX_BODY_BYTES,
-    responseMeta: ({ paths, errors }) =>
-      errors.length > 0 ? {} : paths?.[0] === 'orders.create' ? { status: 201 } : paths?.[0] === 'admin.discardDeadLetter' || paths?.[0] === 'admin.clearFault' ? { status: 204 } : {},
+    responseMeta: ({ paths, errors }) => {
+      const status = errors.length === 0 && paths?.[0] ? STATUS_OF[paths[0]] : undefined;
+      return status ? { status } : {};
+    },
     onError: ({ error, req }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR') scopes.get(req)?.log.error({ err: error.cause ?? error }, 'REST procedure failed');
     },
