@@ -7,6 +7,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/com
 import { Skeleton } from '@/components/ui/skeleton';
 import { cn } from '@/lib/cn';
 import { useDocumentTitle } from '@/lib/document-title';
+import { PipelineView } from './pipeline-view';
 import { HEALTH_PATH, SERVICES_PATH, useHealthReport, useServicesReport, useSocketProbe, type HealthProbe, type SocketProbe } from './service-health';
 
 interface ToolLink {
@@ -45,6 +46,9 @@ export function DevToolsPage() {
             <OrderServiceHealth />
             <TrackingSocketHealth />
             <ServiceInstances />
+            <div className="md:col-span-2">
+              <PipelineView />
+            </div>
           </div>
           <p className="mt-3 text-sm text-muted-foreground">
             Embedded topology: one process (<code>pizza-express</code>) runs every service. Distributed topology: every service process,
