@@ -3,20 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeadLetterPage, ErrorBody, MenuItem, PipelineSnapshot, Redriven, STREAMS, makeEvent } from '@pizza/contracts';
 import { startRedisServer, type RedisServer } from '@pizza/infra/testing';
 import { eventually, startProcess, type AppProcess } from './app-process';
+import { jsonCall } from './json-call';
 
 // Black-box: the operations API (/api/v1/admin and tRPC admin.*) of the real all-in-one process,
 // embedded without ADMIN_TOKEN and on Redis Streams with one.
 const TOKEN = 'control-room-test-token-0123456789';
-
-async function call(base: string, path: string, options: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) {
-  const res = await fetch(`${base}${path}`, {
-    method: options.method ?? 'GET',
-    headers: { ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers },
-    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
-}
 
 describe('embedded, ADMIN_TOKEN unset', () => {
   let app: AppProcess;
@@ -28,7 +19,7 @@ describe('embedded, ADMIN_TOKEN unset', () => {
   });
 
   it('answers a direct loopback client: the pipeline with every stream and the in-process groups', async () => {
-    const { status, body } = await call(app.url, '/api/v1/admin/pipeline');
+    const { status, body } = await jsonCall(app.url, '/api/v1/admin/pipeline');
     expect(status).toBe(200);
     const snapshot = PipelineSnapshot.parse(body);
     expect(snapshot.streams.map((s) => s.name)).toContain(STREAMS.orders);
@@ -41,53 +32,53 @@ describe('embedded, ADMIN_TOKEN unset', () => {
   it('refuses a client that came through a proxy (X-Forwarded-For or Forwarded) with 403 naming ADMIN_TOKEN, REST and tRPC', async () => {
     for (const headers of [{ 'x-forwarded-for': '203.0.113.9' }, { forwarded: 'for=203.0.113.9' }] as Record<string, string>[]) {
       for (const path of ['/api/v1/admin/pipeline', '/api/trpc/admin.pipelineSnapshot']) {
-        const { status, body } = await call(app.url, path, { headers });
+        const { status, body } = await jsonCall(app.url, path, { headers });
         expect(status, path).toBe(403);
         expect(JSON.stringify(body), path).toContain('ADMIN_TOKEN');
       }
     }
-    expect(ErrorBody.parse((await call(app.url, '/api/v1/admin/pipeline', { headers: { forwarded: 'for=x' } })).body).code).toBe('FORBIDDEN');
+    expect(ErrorBody.parse((await jsonCall(app.url, '/api/v1/admin/pipeline', { headers: { forwarded: 'for=x' } })).body).code).toBe('FORBIDDEN');
   });
 
   it('sets stock: 200 with the item, and the menu (REST and tRPC) shows it at once', async () => {
-    const { status, body } = await call(app.url, '/api/v1/admin/menu/cola/stock', { method: 'PUT', body: { stock: 1_000_000 } });
+    const { status, body } = await jsonCall(app.url, '/api/v1/admin/menu/cola/stock', { method: 'PUT', body: { stock: 1_000_000 } });
     expect(status).toBe(200);
     expect(MenuItem.parse(body)).toMatchObject({ id: 'cola', stock: 1_000_000 });
-    expect(MenuItem.parse((await call(app.url, '/api/v1/menu/cola')).body).stock).toBe(1_000_000);
-    const menu = MenuItem.array().parse((await call(app.url, '/api/v1/menu')).body);
+    expect(MenuItem.parse((await jsonCall(app.url, '/api/v1/menu/cola')).body).stock).toBe(1_000_000);
+    const menu = MenuItem.array().parse((await jsonCall(app.url, '/api/v1/menu')).body);
     expect(menu.find((i) => i.id === 'cola')!.stock).toBe(1_000_000);
-    const trpc = (await call(app.url, '/api/trpc/menu.list')).body as { result: { data: MenuItem[] } };
+    const trpc = (await jsonCall(app.url, '/api/trpc/menu.list')).body as { result: { data: MenuItem[] } };
     expect(trpc.result.data.find((i) => i.id === 'cola')!.stock).toBe(1_000_000);
   });
 
   it('refuses bad stock input with 400 naming the field, an unknown item with 404, another method with 405', async () => {
     for (const bad of [{ stock: 1_000_001 }, { stock: -1 }, { stock: 2.5 }, { stock: 'many' }, {}]) {
-      const { status, body } = await call(app.url, '/api/v1/admin/menu/cola/stock', { method: 'PUT', body: bad });
+      const { status, body } = await jsonCall(app.url, '/api/v1/admin/menu/cola/stock', { method: 'PUT', body: bad });
       expect(status, JSON.stringify(bad)).toBe(400);
       expect(ErrorBody.parse(body)).toMatchObject({ code: 'VALIDATION_ERROR', message: expect.stringContaining('stock') });
     }
-    const unknown = await call(app.url, '/api/v1/admin/menu/calzone/stock', { method: 'PUT', body: { stock: 3 } });
+    const unknown = await jsonCall(app.url, '/api/v1/admin/menu/calzone/stock', { method: 'PUT', body: { stock: 3 } });
     expect(unknown.status).toBe(404);
     expect(ErrorBody.parse(unknown.body).code).toBe('NOT_FOUND');
-    expect((await call(app.url, '/api/v1/admin/menu/cola/stock')).status).toBe(405);
+    expect((await jsonCall(app.url, '/api/v1/admin/menu/cola/stock')).status).toBe(405);
   });
 
   it('lists no dead letters; bad filters are 400 naming the field; unknown ids 404', async () => {
-    expect(DeadLetterPage.parse((await call(app.url, '/api/v1/admin/dead-letters?stream=orders-stream&limit=10')).body)).toEqual({ items: [], next: null });
+    expect(DeadLetterPage.parse((await jsonCall(app.url, '/api/v1/admin/dead-letters?stream=orders-stream&limit=10')).body)).toEqual({ items: [], next: null });
     for (const [query, field] of [['limit=0', 'limit'], ['limit=many', 'limit'], ['cursor=yesterday', 'cursor']] as const) {
-      const { status, body } = await call(app.url, `/api/v1/admin/dead-letters?${query}`);
+      const { status, body } = await jsonCall(app.url, `/api/v1/admin/dead-letters?${query}`);
       expect(status, query).toBe(400);
       expect(ErrorBody.parse(body).message, query).toContain(field);
     }
-    expect((await call(app.url, '/api/v1/admin/dead-letters/1700000000000-0/redrive', { method: 'POST', body: {} })).status).toBe(404);
-    expect((await call(app.url, '/api/v1/admin/dead-letters/1700000000000-0', { method: 'DELETE' })).status).toBe(404);
-    const badId = await call(app.url, '/api/v1/admin/dead-letters/not-an-id', { method: 'DELETE' });
+    expect((await jsonCall(app.url, '/api/v1/admin/dead-letters/1700000000000-0/redrive', { method: 'POST', body: {} })).status).toBe(404);
+    expect((await jsonCall(app.url, '/api/v1/admin/dead-letters/1700000000000-0', { method: 'DELETE' })).status).toBe(404);
+    const badId = await jsonCall(app.url, '/api/v1/admin/dead-letters/not-an-id', { method: 'DELETE' });
     expect(badId.status).toBe(400);
     expect(ErrorBody.parse(badId.body).message).toContain('id');
   });
 
   it('documents every admin route in OpenAPI with the bearer security scheme', async () => {
-    const doc = (await call(app.url, '/api/v1/openapi.json')).body as {
+    const doc = (await jsonCall(app.url, '/api/v1/openapi.json')).body as {
       paths: Record<string, Record<string, { security?: unknown[] }>>;
       components: { securitySchemes: Record<string, { type: string; scheme: string }> };
     };
@@ -121,25 +112,25 @@ describe('Redis Streams, ADMIN_TOKEN set', () => {
 
   it('needs the bearer token: 401 without, 403 wrong, 200 right (REST and tRPC), even from loopback', async () => {
     for (const path of ['/api/v1/admin/pipeline', '/api/trpc/admin.pipelineSnapshot']) {
-      const without = await call(app.url, path);
+      const without = await jsonCall(app.url, path);
       expect(without.status, path).toBe(401);
       expect(JSON.stringify(without.body)).toContain('UNAUTHORIZED');
-      expect((await call(app.url, path, { headers: { authorization: 'Bearer not-the-token' } })).status, path).toBe(403);
-      expect((await call(app.url, path, { headers: auth })).status, path).toBe(200);
+      expect((await jsonCall(app.url, path, { headers: { authorization: 'Bearer not-the-token' } })).status, path).toBe(403);
+      expect((await jsonCall(app.url, path, { headers: auth })).status, path).toBe(200);
     }
     // the token is checked before the input: no hint about routes or fields without it
-    expect((await call(app.url, '/api/v1/admin/menu/cola/stock', { method: 'PUT', body: { stock: -1 } })).status).toBe(401);
+    expect((await jsonCall(app.url, '/api/v1/admin/menu/cola/stock', { method: 'PUT', body: { stock: -1 } })).status).toBe(401);
   });
 
   it('shows the Redis groups with their consumers', async () => {
     // Redis lists a consumer of a group once it has been served an entry: place an order
-    const placed = await call(app.url, '/api/v1/orders', {
+    const placed = await jsonCall(app.url, '/api/v1/orders', {
       method: 'POST',
       body: { customer: { name: 'Op Erator', phone: '+1 555 0101', address: '1 Control Room' }, items: [{ menuItemId: 'cola', quantity: 1 }] },
     });
     expect(placed.status).toBe(201);
     const orders = await eventually(
-      async () => PipelineSnapshot.parse((await call(app.url, '/api/v1/admin/pipeline', { headers: auth })).body).streams.find((s) => s.name === STREAMS.orders)!,
+      async () => PipelineSnapshot.parse((await jsonCall(app.url, '/api/v1/admin/pipeline', { headers: auth })).body).streams.find((s) => s.name === STREAMS.orders)!,
       (stream) => stream.groups[0]?.consumers.length === 1 && stream.groups[0].pending === 0,
       30_000,
     );
@@ -160,23 +151,24 @@ describe('Redis Streams, ADMIN_TOKEN set', () => {
     const first = (await raw.xadd(STREAMS.deadLetters, '*', 'data', letter('1-1')))!;
     const second = (await raw.xadd(STREAMS.deadLetters, '*', 'data', letter('1-2')))!;
 
-    const listed = DeadLetterPage.parse((await call(app.url, `/api/v1/admin/dead-letters?stream=${STREAMS.deliveryStatus}`, { headers: auth })).body);
+    const listed = DeadLetterPage.parse((await jsonCall(app.url, `/api/v1/admin/dead-letters?stream=${STREAMS.deliveryStatus}`, { headers: auth })).body);
     expect(listed.items.map((i) => i.id)).toEqual([first, second]);
     expect(listed.items[0]).toMatchObject({ group: 'delivery-group', entryId: '1-1', error: 'boom', attempts: 3, envelope });
 
-    const redrive = await call(app.url, `/api/v1/admin/dead-letters/${first}/redrive`, { method: 'POST', body: {}, headers: auth });
+    const redrive = await jsonCall(app.url, `/api/v1/admin/dead-letters/${first}/redrive`, { method: 'POST', body: {}, headers: auth });
     expect(redrive.status).toBe(200);
     const { republishedAs } = Redriven.parse(redrive.body);
     const [[, fields]] = (await raw.xrange(STREAMS.deliveryStatus, republishedAs, republishedAs)) as [[string, string[]]];
     expect(JSON.parse(fields[1]!)).toEqual(envelope);
-    expect((await call(app.url, `/api/v1/admin/dead-letters/${first}/redrive`, { method: 'POST', body: {}, headers: auth })).status).toBe(404);
+    expect((await jsonCall(app.url, `/api/v1/admin/dead-letters/${first}/redrive`, { method: 'POST', body: {}, headers: auth })).status).toBe(404);
 
-    expect((await call(app.url, `/api/v1/admin/dead-letters/${second}`, { method: 'DELETE', headers: auth })).status).toBe(204);
-    expect((await call(app.url, `/api/v1/admin/dead-letters/${second}`, { method: 'DELETE', headers: auth })).status).toBe(404);
+    expect((await jsonCall(app.url, `/api/v1/admin/dead-letters/${second}`, { method: 'DELETE', headers: auth })).status).toBe(204);
+    expect((await jsonCall(app.url, `/api/v1/admin/dead-letters/${second}`, { method: 'DELETE', headers: auth })).status).toBe(404);
     expect(await raw.xlen(STREAMS.deadLetters)).toBe(0);
 
-    expect(app.output()).toMatch(/"who":"bearer","action":"redrive","deadLetterId":"[\d-]+","outcome":"ok"/);
-    expect(app.output()).toMatch(/"who":"bearer","action":"discard"/);
+    // the child's log lines arrive through a pipe, a moment after the answers
+    const audit = [/"who":"bearer","action":"redrive","deadLetterId":"[\d-]+","outcome":"ok"/, /"who":"bearer","action":"discard","deadLetterId":"[\d-]+","outcome":"ok"/];
+    await eventually(async () => app.output(), (out) => audit.every((line) => line.test(out)), 20_000);
     const metrics = await (await fetch(`${app.url}/metrics`)).text();
     expect(metrics).toMatch(/admin_actions_total\{action="redrive",outcome="ok"[^}]*\} 1/);
     expect(metrics).toMatch(/admin_actions_total\{action="redrive",outcome="refused"[^}]*\} 1/);

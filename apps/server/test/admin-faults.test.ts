@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeadLetterPage, ErrorBody, Fault, Order } from '@pizza/contracts';
 import { eventually, startProcess, type AppProcess } from './app-process';
+import { jsonCall } from './json-call';
 
 // Black-box: faults switched on through the operations API change what the real pipeline does,
 // and the system recovers once they end.
@@ -18,14 +19,7 @@ afterAll(async () => {
   await app?.kill();
 });
 
-async function call(path: string, options: { method?: string; body?: unknown } = {}) {
-  const res = await fetch(`${app.url}${path}`, {
-    method: options.method ?? 'GET',
-    ...(options.body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(options.body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
-}
+const call = (path: string, options: Parameters<typeof jsonCall>[2] = {}) => jsonCall(app.url, path, options);
 const placeOrder = async () => {
   const { status, body } = await call('/api/v1/orders', {
     method: 'POST',

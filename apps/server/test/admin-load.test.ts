@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorBody, LoadRun } from '@pizza/contracts';
 import { eventually, startProcess, type AppProcess } from './app-process';
+import { jsonCall } from './json-call';
 
 // Black-box: the load generator of the operations API on the real all-in-one process.
 let app: AppProcess;
@@ -11,14 +12,7 @@ afterAll(async () => {
   await app?.kill();
 });
 
-async function call(path: string, options: { method?: string; body?: unknown } = {}) {
-  const res = await fetch(`${app.url}${path}`, {
-    method: options.method ?? 'GET',
-    ...(options.body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(options.body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
-}
+const call = (path: string, options: Parameters<typeof jsonCall>[2] = {}) => jsonCall(app.url, path, options);
 const run = async () => LoadRun.parse((await call('/api/v1/admin/load')).body);
 
 describe('load generator', () => {
