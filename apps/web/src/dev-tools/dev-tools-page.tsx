@@ -46,7 +46,7 @@ export function DevToolsPage() {
             <OrderServiceHealth />
             <TrackingSocketHealth />
             <ServiceInstances />
-            <div className="md:col-span-2">
+            <div className="min-w-0 md:col-span-2">
               <PipelineView />
             </div>
           </div>

@@ -26,7 +26,7 @@ export function PipelineView() {
   };
 
   return (
-    <Card role="region" aria-labelledby="pipeline-title" data-testid="pipeline" data-feed={feed.kind}>
+    <Card role="region" aria-labelledby="pipeline-title" data-testid="pipeline" data-feed={feed.kind} className="min-w-0">
       <CardHeader className="flex-row flex-wrap items-start justify-between gap-3">
         <div>
           <CardTitle as="h3" id="pipeline-title">Live pipeline</CardTitle>
@@ -53,7 +53,7 @@ export function PipelineView() {
           </form>
         )}
         {feed.kind === 'live' && (
-          <div className="overflow-x-auto">
+          <div className="max-w-full overflow-x-auto">
             <table className="w-full text-left text-sm">
               <caption className="sr-only">Streams and consumer groups</caption>
               <thead className="text-xs text-muted-foreground uppercase">
