@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { GROUPS, STREAMS, makeEvent, type EventEnvelope, type PipelineSnapshot } from '@pizza/contracts';
-import { createBus, createFaultStore, createLogger, createMetrics, PIPELINE_STREAMS, type BusMessage, type InspectableBus } from '@pizza/infra';
+import { createBus, createFaultStore, createLogger, createMetrics, PIPELINE_STREAMS, withFaults, type BusMessage, type InspectableBus } from '@pizza/infra';
 import { startRedisServer, type RedisServer } from '@pizza/infra/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../app-error';
-import { createOperations, type Operations } from './operations';
+import { createOperations, type Operations, type OperationsDeps } from './operations';
 
 // The control room's pipeline view and dead-letter tools on both bus adapters, against a real
 // Redis and the real in-process bus: the same scenario, the same numbers.
@@ -31,6 +31,7 @@ describe.each([
 ])('control room on the %s', (_name, redisUrl) => {
   let bus: InspectableBus;
   let ops: Operations;
+  let deps: () => OperationsDeps;
   beforeAll(async () => {
     const url = redisUrl();
     if (url) {
@@ -39,10 +40,9 @@ describe.each([
       await raw.flushall();
       raw.disconnect();
     }
-    const metrics = createMetrics('ops-test');
     const logger = createLogger('ops-test', 'silent');
-    bus = createBus({ ...(url ? { redisUrl: url } : {}), logger, metrics, claimIdleMs: 200 });
-    ops = createOperations({
+    bus = createBus({ ...(url ? { redisUrl: url } : {}), logger, metrics: createMetrics('ops-test'), claimIdleMs: 200 });
+    deps = () => ({
       bus,
       inspection: bus.inspection,
       faults: createFaultStore({}),
@@ -55,8 +55,9 @@ describe.each([
         throw new AppError('NOT_FOUND', 'no menu here');
       },
       logger,
-      metrics,
+      metrics: createMetrics('ops-test'),
     });
+    ops = createOperations(deps());
   });
   afterAll(async () => {
     await bus?.close();
@@ -139,6 +140,29 @@ describe.each([
 
     await expect(ops.redrive('loopback', letter!.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(ops.discard('loopback', letter!.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('a redrive the bus refuses (bus outage) puts the letter back on the list', async () => {
+    const faults = createFaultStore({});
+    const failing = createOperations({ ...deps(), bus: withFaults(bus, faults) });
+    const consumer = bus.consume({ streams: [STREAMS.simulateDelivery], group: GROUPS.simulator, handler: async () => {
+      throw new Error('flat tyre');
+    } });
+    closers.push(() => consumer.close());
+    await consumer.ready;
+    const poison = event();
+    await bus.publish(STREAMS.simulateDelivery, poison);
+    const [letter] = await vi.waitFor(async () => {
+      const { items } = await ops.listDeadLetters({ stream: STREAMS.simulateDelivery, limit: 50 });
+      expect(items).toHaveLength(1);
+      return items;
+    }, wait);
+    await faults.set({ name: 'bus-outage', params: { seconds: 60 }, expiresAt: new Date(Date.now() + 60_000).toISOString() });
+    await expect(failing.redrive('loopback', letter!.id)).rejects.toThrow(/bus outage/);
+    const { items } = await ops.listDeadLetters({ stream: STREAMS.simulateDelivery, limit: 50 });
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ ...letter, id: expect.not.stringMatching(`^${letter!.id}$`) });
+    await ops.discard('loopback', items[0]!.id);
   });
 
   it('discards one dead letter; the others stay, and pages follow the cursor', async () => {

@@ -35,7 +35,7 @@ export function createDeadLetterTools(bus: EventBus, inspection: BusInspection) 
     const entry = await inspection.get(STREAMS.deadLetters, id);
     const item = entry && itemOf(entry);
     if (!item) throw notFound(id);
-    return item;
+    return { item, data: entry.data };
   };
 
   return {
@@ -62,7 +62,7 @@ export function createDeadLetterTools(bus: EventBus, inspection: BusInspection) 
 
     /** Publishes the original envelope, unchanged, to its stream; the entry leaves the list. */
     async redrive(id: string): Promise<{ id: string; republishedAs: string }> {
-      const item = await read(id);
+      const { item, data } = await read(id);
       const stream = PIPELINE_STREAMS.find((s) => s === item.stream) as StreamName | undefined;
       if (!stream || !EventEnvelope.safeParse(item.envelope).success) {
         throw new AppError('VALIDATION_ERROR', `Dead letter "${id}" holds no valid event for a known stream; discard it instead`, {
@@ -71,8 +71,13 @@ export function createDeadLetterTools(bus: EventBus, inspection: BusInspection) 
       }
       // only the caller that removes the entry publishes it: a second redrive is a 404
       if (!(await inspection.remove(STREAMS.deadLetters, id))) throw notFound(id);
-      const republishedAs = await bus.publish(stream, item.envelope as EventEnvelope);
-      return { id, republishedAs };
+      try {
+        return { id, republishedAs: await bus.publish(stream, item.envelope as EventEnvelope) };
+      } catch (error) {
+        // not published: the letter goes back on the list (under a new id) instead of being lost
+        await inspection.append(STREAMS.deadLetters, data);
+        throw error;
+      }
     },
 
     async discard(id: string): Promise<void> {

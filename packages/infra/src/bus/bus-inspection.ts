@@ -20,6 +20,8 @@ export interface BusInspection {
   range(stream: StreamName, after: string | null, count: number): Promise<StreamEntry[]>;
   /** One entry by id, null when it is not (or no longer) there. */
   get(stream: StreamName, id: string): Promise<StreamEntry | null>;
+  /** Appends raw data as a new entry (a dead letter put back); answers its id. */
+  append(stream: StreamName, data: string): Promise<string>;
   /** Deletes one entry; true only for the one caller that actually removed it. */
   remove(stream: StreamName, id: string): Promise<boolean>;
   close(): Promise<void>;

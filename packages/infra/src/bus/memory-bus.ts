@@ -165,6 +165,7 @@ export function createMemoryBus(options: MemoryBusOptions): MemoryBus {
     inspection: createMemoryInspection({
       log: (stream) => streams.get(stream)?.log,
       groups: (stream) => streams.get(stream)?.groups.values() ?? [],
+      append,
     }),
   };
 }

@@ -6,6 +6,7 @@ import type { MemoryGroup, StreamLog } from './memory-stream';
 export interface MemoryBusView {
   log(stream: StreamName): StreamLog | undefined;
   groups(stream: StreamName): Iterable<MemoryGroup>;
+  append(stream: StreamName, data: string): StreamEntry;
 }
 
 /**
@@ -56,6 +57,9 @@ export function createMemoryInspection(view: MemoryBusView): BusInspection {
     },
     async get(stream, id) {
       return live(stream).find((e) => e.id === id) ?? null;
+    },
+    async append(stream, data) {
+      return view.append(stream, data).id;
     },
     async remove(stream, id) {
       if (!live(stream).some((e) => e.id === id)) return false;

@@ -61,6 +61,9 @@ export function createRedisInspection(url: string): BusInspection {
       const [entry] = (await redis.xrange(stream, id, id)) as [string, string[]][];
       return entry ? { id: entry[0], data: String(fieldsOf(entry[1]).get('data') ?? '') } : null;
     },
+    async append(stream, data) {
+      return (await redis.xadd(stream, '*', 'data', data))!;
+    },
     async remove(stream, id) {
       return (await redis.xdel(stream, id)) === 1;
     },
