@@ -188,6 +188,30 @@ describe('edge NGINX (nginx.conf + default.conf.template)', () => {
     expect(r.headers['x-powered-by']).toBeUndefined();
   });
 
+  it('admin routes (REST, tRPC, tRPC in a batch) without an Authorization header are answered 401 by the edge, never forwarded', async () => {
+    const before = api.seen.length;
+    const paths = ['/api/v1/admin', '/api/v1/admin/pipeline', '/api/v1/admin/dead-letters/1-0/redrive', '/api/v1//admin/pipeline', '/api/v1/%61dmin/pipeline', '/api/trpc/admin.pipelineSnapshot', '/api/trpc/menu.list,admin.setStock?batch=1', '/api/trpc/admin%2EsetStock'];
+    for (const path of paths) {
+      const r = await http(port, path, { method: path.includes('redrive') ? 'POST' : 'GET' });
+      expect(r.status, path).toBe(401);
+      expect(JSON.parse(r.body), path).toMatchObject({ code: 'UNAUTHORIZED' });
+      expectSecurityHeaders(r);
+    }
+    expect(api.seen.length).toBe(before);
+  });
+
+  it('admin routes with an Authorization header reach the order service with it (the service checks the token)', async () => {
+    for (const path of ['/api/v1/admin/pipeline', '/api/trpc/admin.pipelineSnapshot']) {
+      const r = await http(port, path, { headers: { Authorization: 'Bearer t0ken' } });
+      expect(r.status, path).toBe(200);
+      expect(JSON.parse(r.body)).toMatchObject({ who: 'api', url: path });
+      expect(api.seen.at(-1)!.headers.authorization).toBe('Bearer t0ken');
+    }
+    // not admin: untouched
+    expect((await http(port, '/api/v1/administered')).status).toBe(200);
+    expect((await http(port, '/api/trpc/menu.list')).status).toBe(200);
+  });
+
   it('/api/docs and its assets reach the order service, with a CSP Swagger UI runs under', async () => {
     for (const path of ['/api/docs', '/api/docs/swagger-ui-bundle.js', '/api/v1/openapi.json']) {
       const r = await http(port, path);

@@ -20,6 +20,9 @@ export interface StackAddresses {
   prometheus: string;
 }
 
+/** The order service's ADMIN_TOKEN in this stack (the operations API behind NGINX). */
+export const E2E_ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
+
 const SIM = { SIM_CONFIRM_DELAY_MS: '300-500', SIM_PREPARE_DELAY_MS: '300-500', SIM_PICKUP_DELAY_MS: '300-500', SIM_TRANSIT_DELAY_MS: '300-500' };
 
 /**
@@ -56,7 +59,7 @@ export async function startStack(storage: 'sqlite' | 'mongo') {
   };
 
   // the order service creates the schema and seeds the menu before the others share the store
-  const orderService = await run('order-service', 'packages/api/dist/order-service.js');
+  const orderService = await run('order-service', 'packages/api/dist/order-service.js', { ADMIN_TOKEN: E2E_ADMIN_TOKEN });
   await waitForHealth(`http://${orderService}`, logs);
   const [notificationsA, notificationsB, delivery, simulator, web] = await Promise.all([
     run('notifications-1', 'packages/api/dist/notifications.js'),

@@ -5,6 +5,7 @@ import { AppError, appCodeOf, toTRPCError } from './app-error';
 import type { OrderService } from './order-service/order-service';
 import type { StockFeed } from './notifications/menu-stock-feed';
 import type { TrackingService } from './notifications/tracking-service';
+import type { AdminContext } from './operations/admin-procedure';
 
 /** What a procedure can reach. Each process provides the services it runs. */
 export interface ApiContext {
@@ -19,6 +20,8 @@ export interface ApiContext {
   idempotencyKey?: string;
   /** This process's dependency checks. */
   health?: () => Promise<HealthReport>;
+  /** Present where the operations API runs (the order service's HTTP). */
+  admin?: AdminContext;
 }
 
 export interface AppErrorData {

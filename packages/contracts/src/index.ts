@@ -7,3 +7,4 @@ export * from './streams';
 export * from './events';
 export * from './tracking';
 export * from './health';
+export * from './operations';

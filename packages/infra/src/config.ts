@@ -57,6 +57,8 @@ const ConfigSchema = z.object({
   STREAM_CLAIM_IDLE_MS: int(50, 3_600_000).default(30_000),
   STREAM_MAXLEN: int(100, 100_000_000).default(100_000),
   STREAM_CONCURRENCY: int(1, 10_000).default(64),
+  /** Bearer token the operations API (/api/v1/admin) requires; unset: loopback clients only. */
+  ADMIN_TOKEN: z.string().min(16, 'at least 16 characters').max(512).optional(),
   /** The built web app the all-in-one process serves (defaults to apps/web/dist). */
   WEB_DIST_DIR: z.string().optional(),
 }).refine((c) => c.WS_IDLE_TIMEOUT_MS > c.WS_PING_INTERVAL_MS, {

@@ -8,6 +8,7 @@ import { Skeleton } from '@/components/ui/skeleton';
 import { cn } from '@/lib/cn';
 import { useDocumentTitle } from '@/lib/document-title';
 import { OrderTraceLink } from './order-trace-link';
+import { PipelineView } from './pipeline-view';
 import { HEALTH_PATH, SERVICES_PATH, useHealthReport, useServicesReport, useSocketProbe, type HealthProbe, type SocketProbe } from './service-health';
 
 interface ToolLink {
@@ -47,6 +48,9 @@ export function DevToolsPage() {
             <OrderServiceHealth />
             <TrackingSocketHealth />
             <ServiceInstances />
+            <div className="min-w-0 md:col-span-2">
+              <PipelineView />
+            </div>
           </div>
           <p className="mt-3 text-sm text-muted-foreground">
             Embedded topology: one process (<code>pizza-express</code>) runs every service. Distributed topology: every service process,

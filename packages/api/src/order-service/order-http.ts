@@ -11,10 +11,15 @@ import { createOrderFastPath } from './create-order-fast-path';
 import { createMenuFastPath } from './menu-fast-path';
 import type { ApiContext } from '../trpc';
 import type { OrderService } from './order-service';
+import { checkAdminAccess } from '../operations/admin-auth';
+import type { Operations } from '../operations/operations';
 
 export interface OrderHttpOptions {
   orders: OrderService;
   health: () => Promise<HealthReport>;
+  /** The operations API and ADMIN_TOKEN (unset: loopback clients only). */
+  operations?: Operations;
+  adminToken?: string;
 }
 
 const REST_PREFIX = '/api/v1';
@@ -31,8 +36,28 @@ const ROUTES: { pattern: RegExp; template: string; method?: string }[] = [
   { pattern: /^\/api\/v1\/orders\/[^/]+$/, template: '/api/v1/orders/{id}', method: 'GET' },
   { pattern: /^\/api\/v1\/openapi\.json$/, template: '/api/v1/openapi.json', method: 'GET' },
   { pattern: /^\/api\/docs(\/.*)?$/, template: '/api/docs' },
+  { pattern: /^\/api\/v1\/admin\/pipeline$/, template: '/api/v1/admin/pipeline', method: 'GET' },
+  { pattern: /^\/api\/v1\/admin\/dead-letters$/, template: '/api/v1/admin/dead-letters', method: 'GET' },
+  { pattern: /^\/api\/v1\/admin\/dead-letters\/[^/]+\/redrive$/, template: '/api/v1/admin/dead-letters/{id}/redrive', method: 'POST' },
+  { pattern: /^\/api\/v1\/admin\/dead-letters\/[^/]+$/, template: '/api/v1/admin/dead-letters/{id}', method: 'DELETE' },
+  { pattern: /^\/api\/v1\/admin\/menu\/[^/]+\/stock$/, template: '/api/v1/admin/menu/{id}/stock', method: 'PUT' },
+  { pattern: /^\/api\/v1\/admin\/load$/, template: '/api/v1/admin/load' },
+  { pattern: /^\/api\/v1\/admin\/faults$/, template: '/api/v1/admin/faults', method: 'GET' },
+  { pattern: /^\/api\/v1\/admin\/faults\/[^/]+$/, template: '/api/v1/admin/faults/{name}' },
 ];
-const PROCEDURES = new Set(['menu.list', 'menu.byId', 'orders.create', 'orders.byId', 'health']);
+const PROCEDURES = new Set(['menu.list', 'menu.byId', 'orders.create', 'orders.byId', 'health',
+  'admin.pipelineSnapshot', 'admin.listDeadLetters', 'admin.redriveDeadLetter', 'admin.discardDeadLetter', 'admin.setStock',
+  'admin.listFaults', 'admin.setFault', 'admin.clearFault', 'admin.pipeline',
+  'admin.startLoad', 'admin.loadRun', 'admin.stopLoad']);
+
+/** Procedures whose REST success is not 200. */
+const STATUS_OF: Record<string, number> = {
+  'orders.create': 201,
+  'admin.startLoad': 202,
+  'admin.discardDeadLetter': 204,
+  'admin.clearFault': 204,
+  'admin.stopLoad': 204,
+};
 
 function methodNotAllowed(res: ServerResponse, allow: string, path: string): true {
   const allowed = allow === 'GET' ? 'GET, HEAD' : allow;
@@ -52,7 +77,7 @@ export function orderRouteOf(_method: string, path: string): string | null {
 
 /** `/api/v1/*` (REST via trpc-to-openapi), `/api/trpc/*` (tRPC over HTTP), `/api/docs`. */
 export function createOrderHttpHandler(options: OrderHttpOptions): RequestHandler {
-  const { orders, health } = options;
+  const { orders, health, operations, adminToken } = options;
   const scopes = new WeakMap<IncomingMessage, RequestScope>();
   const createContext = ({ req }: { req: IncomingMessage }): ApiContext => {
     const scope = scopes.get(req)!;
@@ -61,12 +86,16 @@ export function createOrderHttpHandler(options: OrderHttpOptions): RequestHandle
       reqId: scope.reqId,
       orders,
       health,
+      ...(operations ? { admin: { operations, caller: checkAdminAccess(adminToken, req) } } : {}),
       ...(typeof key === 'string' ? { idempotencyKey: key } : {}),
     };
   };
 
   const rest = createOpenApiNodeHttpHandler({ router: appRouter, createContext, maxBodySize: MAX_BODY_BYTES,
-    responseMeta: ({ paths, errors }) => (paths?.[0] === 'orders.create' && errors.length === 0 ? { status: 201 } : {}),
+    responseMeta: ({ paths, errors }) => {
+      const status = errors.length === 0 && paths?.[0] ? STATUS_OF[paths[0]] : undefined;
+      return status ? { status } : {};
+    },
     onError: ({ error, req }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR') scopes.get(req)?.log.error({ err: error.cause ?? error }, 'REST procedure failed');
     },

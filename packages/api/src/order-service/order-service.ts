@@ -28,6 +28,13 @@ export function createOrderService(deps: OrderServiceDeps) {
       if (!item) throw new AppError('NOT_FOUND', `Menu item "${id}" does not exist`);
       return item;
     },
+    /** An operator's restock; this process's menu snapshot drops at once, other replicas' within their TTL. */
+    async setStock(id: string, stock: number): Promise<MenuItem> {
+      const item = await deps.storage.setStock(id, stock);
+      menu.invalidate();
+      if (!item) throw new AppError('NOT_FOUND', `Menu item "${id}" does not exist`);
+      return item;
+    },
     /** Counts an order refused before it reached storage (validation, size). */
     recordRejection(reason: 'validation' | 'too_large'): void {
       deps.metrics.ordersRejected.inc({ reason });

@@ -15,7 +15,7 @@ export function buildOpenApiDocument() {
     version: '1.0.0',
     baseUrl: '/api/v1',
     docsUrl: '/api/docs',
-    tags: ['menu', 'orders', 'health'],
+    tags: ['menu', 'orders', 'health', 'admin'],
     defs: { ErrorBody },
     paths: {
       '/health': { get: { tags: ['health'], summary: 'Storage and bus checks', responses: healthResponses } },

@@ -4,7 +4,9 @@ import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { processBroadcast, processEntry, type GroupContext } from './entry-processing';
 import type { BusMessage, ConsumeOptions, Consumer, EventBus, Subscription } from './event-bus';
+import type { BusInspection } from './bus-inspection';
 import { startGroupGauges, type GroupStats } from './group-gauges';
+import { createMemoryInspection } from './memory-inspection';
 import { MemoryGroup, StreamLog, type GroupMember, type LogEntry, type PendingEntry } from './memory-stream';
 
 export interface MemoryBusOptions {
@@ -23,6 +25,8 @@ export interface MemoryBus extends EventBus {
   /** The raw entries a stream currently holds, oldest first. */
   entries(stream: StreamName): readonly LogEntry[];
   groupStats(stream: StreamName, group: string): GroupStats;
+  /** The operator's view (pipeline, dead-letter tools). */
+  inspection: BusInspection;
 }
 
 interface MemoryStream {
@@ -112,7 +116,7 @@ export function createMemoryBus(options: MemoryBusOptions): MemoryBus {
         claimIdleMs,
       };
       const groups = consume.streams.map((stream) => groupOf(stream, consume.group));
-      const consumer = new MemoryConsumer(groups, ctx, consume.concurrency ?? 32, (letter) =>
+      const consumer = new MemoryConsumer(consumerName, groups, ctx, consume.concurrency ?? 32, (letter) =>
         append(STREAMS.deadLetters, JSON.stringify(letter)),
       );
       consumers.add(consumer);
@@ -157,6 +161,12 @@ export function createMemoryBus(options: MemoryBusOptions): MemoryBus {
     groupStats(stream: StreamName, group: string): GroupStats {
       return groupOf(stream, group).stats();
     },
+
+    inspection: createMemoryInspection({
+      log: (stream) => streams.get(stream)?.log,
+      groups: (stream) => streams.get(stream)?.groups.values() ?? [],
+      append,
+    }),
   };
 }
 
@@ -165,6 +175,7 @@ class MemoryConsumer implements Consumer, GroupMember {
   readonly ready = Promise.resolve();
   private inFlight = 0;
   private stopping = false;
+  lastActiveAt = Date.now();
   private readonly tasks = new Set<Promise<void>>();
   private closing: Promise<void> | null = null;
   private markClosed!: () => void;
@@ -172,6 +183,7 @@ class MemoryConsumer implements Consumer, GroupMember {
   readonly closed = new Promise<void>((resolve) => (this.markClosed = resolve));
 
   constructor(
+    readonly name: string,
     private readonly groups: readonly MemoryGroup[],
     private readonly ctx: GroupContext,
     private readonly concurrency: number,
@@ -186,6 +198,7 @@ class MemoryConsumer implements Consumer, GroupMember {
 
   start(group: MemoryGroup, pending: PendingEntry): void {
     this.inFlight++;
+    this.lastActiveAt = Date.now();
     const delivery = {
       stream: group.stream,
       entryId: pending.entry.id,
@@ -205,6 +218,7 @@ class MemoryConsumer implements Consumer, GroupMember {
       )
       .finally(() => {
         this.inFlight--;
+        this.lastActiveAt = Date.now();
         this.tasks.delete(task);
         for (const g of this.groups) g.schedule();
       });

@@ -1,4 +1,5 @@
-import type { StreamName } from '@pizza/contracts';
+import type { PipelineGroup, StreamName } from '@pizza/contracts';
+import { entryAgeMs } from './bus-inspection';
 import type { GroupStats } from './group-gauges';
 
 /**
@@ -67,9 +68,14 @@ export class StreamLog {
 export interface PendingEntry {
   entry: LogEntry;
   deliveries: number;
+  /** The member it was last handed to (the pipeline view counts pending per consumer). */
+  owner?: GroupMember;
 }
 
 export interface GroupMember {
+  readonly name: string;
+  /** When it last started or finished a delivery (Date.now()). */
+  readonly lastActiveAt: number;
   readonly hasSlot: boolean;
   start(group: MemoryGroup, pending: PendingEntry): void;
 }
@@ -134,6 +140,19 @@ export class MemoryGroup {
     return { pending: this.pending.size, lag: this.log.end - Math.max(this.cursor, this.log.start), oldestPendingId };
   }
 
+  /** The group as the pipeline view shows it; pending entries are kept in id order. */
+  inspect(now: number): PipelineGroup {
+    const owned = new Map<GroupMember, number>();
+    for (const pending of this.pending.values()) if (pending.owner) owned.set(pending.owner, (owned.get(pending.owner) ?? 0) + 1);
+    const oldest = this.pending.keys().next();
+    return {
+      name: this.name,
+      ...this.stats(),
+      oldestPendingMs: oldest.done ? 0 : entryAgeMs(oldest.value, now),
+      consumers: this.members.map((m) => ({ name: m.name, pending: owned.get(m) ?? 0, idleMs: Math.max(0, now - m.lastActiveAt) })),
+    };
+  }
+
   dispose(): void {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
@@ -145,6 +164,7 @@ export class MemoryGroup {
       if (!member) return;
       const next = this.take();
       if (!next) return;
+      next.owner = member;
       member.start(this, next);
     }
   }

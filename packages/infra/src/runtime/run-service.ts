@@ -2,6 +2,9 @@ import { hostname } from 'node:os';
 import type { Server } from 'node:http';
 import { createBus } from '../bus/create-bus';
 import type { EventBus } from '../bus/event-bus';
+import type { BusInspection } from '../bus/bus-inspection';
+import { createFaultStore, type FaultStore } from '../faults/fault-store';
+import { withFaults } from '../faults/faulty-bus';
 import { ConfigError, loadConfig, tracingEnv, type Config } from '../config';
 import { createLogger, type Logger } from '../logger';
 import { createMetrics, type Metrics } from '../metrics';
@@ -33,6 +36,10 @@ export interface ServiceRuntime {
   metrics: Metrics;
   storage: Storage;
   bus: EventBus;
+  /** The operator's view of the bus (control room). */
+  busInspection: BusInspection;
+  /** The operator's faults (shared through Redis when distributed); `bus` applies them. */
+  faults: FaultStore;
   /** Unique consumer name of this process, e.g. `delivery-service-host-1234`. */
   consumerName: string;
   /** Dependency probes for /api/v1/health; modules may add their own. */
@@ -86,6 +93,7 @@ export async function startService(options: RunServiceOptions): Promise<RunningS
   if (config.REDIS_URL) await assertRedisReachable(untracedBus, config.REDIS_URL);
   const bus = tracing ? tracing.traceBus(untracedBus, config.REDIS_URL ? 'redis' : 'in-process') : untracedBus;
 
+  const faults = createFaultStore(config.REDIS_URL ? { redisUrl: config.REDIS_URL } : {});
   const probes: Record<string, HealthProbe> = { bus: () => bus.ping() };
   if (storage) probes.storage = () => storage.ping();
   const runtime: ServiceRuntime = {
@@ -94,7 +102,9 @@ export async function startService(options: RunServiceOptions): Promise<RunningS
     logger,
     metrics,
     storage: storage ?? noStorage(),
-    bus,
+    bus: withFaults(bus, faults),
+    busInspection: untracedBus.inspection,
+    faults,
     consumerName: `${options.service}-${hostname()}-${process.pid}`,
     probes,
     tracing,
@@ -139,6 +149,7 @@ export async function startService(options: RunServiceOptions): Promise<RunningS
       await httpClosed;
       await registry.close();
       await bus.close();
+      await faults.close();
       await storage?.close();
       await tracing?.shutdown();
       logger.info('stopped');

@@ -157,6 +157,11 @@ class MongoStorage implements Storage {
     return doc ? toMenuItem(doc) : null;
   }
 
+  async setStock(id: string, stock: number): Promise<MenuItem | null> {
+    const doc = await this.menu.findOneAndUpdate({ _id: id }, { $set: { stock } }, { returnDocument: 'after' });
+    return doc ? toMenuItem(doc) : null;
+  }
+
   /**
    * One transaction per order, unlike SQLite's group commit: MongoDB transactions have no savepoints, so a
    * shared one would abort every order with the first that fails, and concurrent transactions already share

@@ -91,6 +91,7 @@ function prepareStatements(db: Database.Database) {
     // rowid order is seed order, which is how the menu is meant to read.
     listMenu: db.prepare<[], MenuItem>(`SELECT ${MENU_COLUMNS} FROM menu_items ORDER BY rowid`),
     getMenuItem: db.prepare<[string], MenuItem>(`SELECT ${MENU_COLUMNS} FROM menu_items WHERE id = ?`),
+    setStock: db.prepare<{ id: string; stock: number }>('UPDATE menu_items SET stock = @stock WHERE id = @id'),
     takeStock: db.prepare<{ id: string; quantity: number }>(
       'UPDATE menu_items SET stock = stock - @quantity WHERE id = @id AND stock >= @quantity',
     ),
@@ -236,6 +237,10 @@ class SqliteStorage implements Storage {
 
   async getMenuItem(id: string): Promise<MenuItem | null> {
     return this.sql.getMenuItem.get(id) ?? null;
+  }
+
+  async setStock(id: string, stock: number): Promise<MenuItem | null> {
+    return this.write(() => (this.sql.setStock.run({ id, stock }).changes === 1 ? this.sql.getMenuItem.get(id)! : null));
   }
 
   placeOrder(request: PlaceOrderRequest): Promise<PlaceOrderResult> {

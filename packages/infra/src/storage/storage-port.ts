@@ -13,6 +13,8 @@ export interface Storage {
 
   listMenu(): Promise<MenuItem[]>;
   getMenuItem(id: string): Promise<MenuItem | null>;
+  /** Sets an item's stock (an operator's restock); null when the item does not exist. */
+  setStock(id: string, stock: number): Promise<MenuItem | null>;
 
   /**
    * Checks and takes stock for every line, writes the order and its outgoing events to the

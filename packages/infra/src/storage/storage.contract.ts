@@ -143,6 +143,13 @@ export function storageContract(name: string, make: () => Promise<StorageHarness
         expect(await storage.listMenu()).toHaveLength(MENU_SEED.length);
       });
 
+      it('sets stock of one item to the given number and answers the item; unknown item null', async () => {
+        expect(await storage.setStock('cola', 1_000_000)).toEqual({ ...MENU_SEED.find((i) => i.id === 'cola'), stock: 1_000_000 });
+        expect(await stockOf('cola')).toBe(1_000_000);
+        expect(await stockOf('margherita')).toBe(200);
+        expect(await storage.setStock('calzone', 5)).toBeNull();
+      });
+
       it('answers null for an unknown item', async () => {
         expect(await storage.getMenuItem('calzone')).toBeNull();
       });

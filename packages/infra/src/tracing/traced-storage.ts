@@ -37,6 +37,7 @@ export function traceStorage(storage: Storage, kit: TraceKit, system: string): S
     close: () => storage.close(),
     listMenu: () => spanned('listMenu', () => storage.listMenu()),
     getMenuItem: (id) => spanned('getMenuItem', () => storage.getMenuItem(id)),
+    setStock: (id, stock) => spanned('setStock', () => storage.setStock(id, stock)),
     placeOrder: (request) =>
       spanned('placeOrder', () => storage.placeOrder({ ...request, events: (order) => stamp(request.events(order)) })),
     getOrder: (id) => spanned('getOrder', () => storage.getOrder(id)),

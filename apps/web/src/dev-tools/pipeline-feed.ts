@@ -1,0 +1,86 @@
+import { PipelineSnapshot } from '@pizza/contracts';
+import { useEffect, useState } from 'react';
+
+export const PIPELINE_FEED_PATH = '/api/trpc/admin.pipeline';
+const TOKEN_KEY = 'pizza-admin-token';
+
+export type PipelineFeed =
+  | { kind: 'connecting' }
+  | { kind: 'live'; snapshot: PipelineSnapshot }
+  /** 401/403: the page asks for the admin token. */
+  | { kind: 'refused'; status: number; message: string }
+  | { kind: 'down'; error: string };
+
+/** Splits an SSE buffer into complete events (`event`, `data`), leaving the incomplete rest. */
+export function readSseEvents(buffer: string): { events: { event: string; data: string }[]; rest: string } {
+  const parts = buffer.split('\n\n');
+  const rest = parts.pop() ?? '';
+  const events = parts.map((part) => {
+    const lines = part.split('\n');
+    const event = lines.find((l) => l.startsWith('event: '))?.slice(7) ?? 'message';
+    const data = lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+    return { event, data };
+  });
+  return { events, rest };
+}
+
+/** The admin token, kept for this tab's session only. */
+export const adminToken = {
+  get: () => sessionStorage.getItem(TOKEN_KEY),
+  set: (token: string) => sessionStorage.setItem(TOKEN_KEY, token),
+};
+
+/** The live pipeline (tRPC subscription `admin.pipeline` over SSE), reconnecting after a drop. */
+export function usePipelineFeed(tokenVersion: number): PipelineFeed {
+  const [feed, setFeed] = useState<PipelineFeed>({ kind: 'connecting' });
+  useEffect(() => {
+    const abort = new AbortController();
+    const run = async () => {
+      for (let attempt = 0; !abort.signal.aborted; attempt++) {
+        try {
+          const token = adminToken.get();
+          const res = await fetch(PIPELINE_FEED_PATH, {
+            signal: abort.signal,
+            headers: { accept: 'text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          });
+          if (res.status === 401 || res.status === 403) {
+            setFeed({ kind: 'refused', status: res.status, message: await res.text() });
+            return;
+          }
+          const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+          let buffer = '';
+          for (;;) {
+            const { value, done } = await reader.read();
+            if (done) break;
+            const { events, rest } = readSseEvents(buffer + value);
+            buffer = rest;
+            for (const { event, data } of events) {
+              if (event === 'serialized-error') {
+                const error = JSON.parse(data) as { message: string; data?: { httpStatus?: number } };
+                const status = error.data?.httpStatus ?? 500;
+                if (status === 401 || status === 403) {
+                  setFeed({ kind: 'refused', status, message: error.message });
+                  return;
+                }
+                setFeed({ kind: 'down', error: error.message });
+              } else if (data) {
+                const parsed = PipelineSnapshot.safeParse(JSON.parse(data));
+                if (parsed.success) {
+                  attempt = 0;
+                  setFeed({ kind: 'live', snapshot: parsed.data });
+                }
+              }
+            }
+          }
+        } catch (error) {
+          if (abort.signal.aborted) return;
+          setFeed({ kind: 'down', error: error instanceof Error ? error.message : String(error) });
+        }
+        await new Promise((r) => setTimeout(r, Math.min(10_000, 500 * 2 ** attempt)));
+      }
+    };
+    void run();
+    return () => abort.abort();
+  }, [tokenVersion]);
+  return feed;
+}
