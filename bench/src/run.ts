@@ -14,6 +14,7 @@ import { menuScenario } from './scenarios/menu';
 import { ordersScenario } from './scenarios/orders';
 import { pushLatencyScenario } from './scenarios/push-latency';
 import { socketCapacityScenario } from './scenarios/socket-capacity';
+import { soakScenario } from './scenarios/soak';
 import { startupScenario } from './scenarios/startup';
 import { webSizeScenario } from './scenarios/web-size';
 import type { TopologyKind } from './topology';
@@ -60,6 +61,7 @@ function plan(ctx: ScenarioContext): ScenarioSpec[] {
     if (wanted('orders')) specs.push(ordersScenario(ctx, kind));
     if (wanted('push')) specs.push(pushLatencyScenario(ctx, kind));
     if (wanted('sockets')) specs.push(socketCapacityScenario(ctx, kind));
+    if (wanted('soak')) specs.push(soakScenario(ctx, kind));
   }
   if (wanted('startup')) specs.push(startupScenario(ctx));
   if (wanted('web')) specs.push(webSizeScenario());

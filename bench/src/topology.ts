@@ -17,6 +17,8 @@ export interface Topology {
   apiPid: number;
   /** The process holding the tracking sockets. */
   socketPid: number;
+  /** Every process of the topology, for memory sampling (`url`: its HTTP port, serving /metrics). */
+  processes: { name: string; pid: number; url?: string }[];
   stop(): Promise<void>;
 }
 
@@ -52,7 +54,8 @@ async function startEmbedded(env: Record<string, string>, nodeArgs: string[]): P
     await stop();
     throw error;
   }
-  return { kind: 'embedded', apiUrl: `http://127.0.0.1:${port}`, wsUrl: `ws://127.0.0.1:${port}`, apiPid: server.pid, socketPid: server.pid, stop };
+  const apiUrl = `http://127.0.0.1:${port}`;
+  return { kind: 'embedded', apiUrl, wsUrl: `ws://127.0.0.1:${port}`, apiPid: server.pid, socketPid: server.pid, processes: [{ name: 'all-in-one', pid: server.pid, url: apiUrl }], stop };
 }
 
 /** A private redis-server on a free loopback port, never the system one on 6379. */
@@ -83,17 +86,22 @@ async function startDistributed(env: Record<string, string>, nodeArgs: string[])
     };
     // the order service first: it creates the schema and seeds the menu in the shared file
     const order = await start('order-service', BUILT.orderService, nodeArgs);
-    const [notifications] = await Promise.all([
+    const workers = await Promise.all([
       start('notifications', BUILT.notifications),
       start('delivery', BUILT.delivery),
       start('simulator', BUILT.simulator),
     ]);
+    const notifications = workers[0];
     return {
       kind: 'distributed',
       apiUrl: `http://127.0.0.1:${order.port}`,
       wsUrl: `ws://127.0.0.1:${notifications.port}`,
       apiPid: order.child.pid,
       socketPid: notifications.child.pid,
+      processes: [
+        ...[order, ...workers].map(({ child, port }) => ({ name: child.name, pid: child.pid, url: `http://127.0.0.1:${port}` })),
+        { name: 'redis-server', pid: redis.child.pid },
+      ],
       stop,
     };
   } catch (error) {

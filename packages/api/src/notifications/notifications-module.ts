@@ -26,6 +26,15 @@ export function notificationsModule(runtime: ServiceRuntime): ServiceModule {
     async start() {
       await hub.start();
     },
+    retained() {
+      const hubHeld = hub.retained();
+      return {
+        'status cache: orders': cache.size?.() ?? 0,
+        'tracking hub: followed orders': hubHeld.followedOrders,
+        'tracking hub: orders in flight': hubHeld.ordersInFlight,
+        'sockets open': trackingSocket.connections() + trpcSocket.connections(),
+      };
+    },
     async close() {
       await Promise.all([trpcSocket.close(), trackingSocket.close()]);
       await hub.close();

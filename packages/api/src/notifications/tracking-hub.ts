@@ -20,9 +20,12 @@ export interface TrackingHub extends TrackingService {
   start(): Promise<void>;
   /** Ends every follower and unsubscribes. Idempotent. */
   close(): Promise<void>;
+  /** Orders with followers in this process, and orders whose events are being applied right now. */
+  retained(): { followedOrders: number; ordersInFlight: number };
 }
 
-const MAX_ORDERS_IN_FLIGHT = 256;
+/** Orders whose events are applied concurrently; more wait (bounds the `chains` map). */
+export const MAX_ORDERS_IN_FLIGHT = 256;
 
 const notFound = (orderId: string) => new AppError('NOT_FOUND', `Order "${orderId}" does not exist`);
 
@@ -129,6 +132,10 @@ export function createTrackingHub(deps: TrackingHubDeps): TrackingHub {
     async start() {
       subscription = bus.subscribe([STREAMS.orders, STREAMS.deliveries], onEvent);
       await subscription.ready;
+    },
+
+    retained() {
+      return { followedOrders: followers.size, ordersInFlight: chains.size };
     },
 
     close() {
