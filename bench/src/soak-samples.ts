@@ -9,6 +9,9 @@ export interface SoakSample {
   rssMb: Record<string, number | null>;
   /** V8 heap in use per process name, MB (from its /metrics; null without one). */
   heapMb: Record<string, number | null>;
+  /** V8 heap reserved (used + free pages) and memory outside it (Buffers, native), MB. */
+  heapTotalMb: Record<string, number | null>;
+  externalMb: Record<string, number | null>;
   /** Order answers in this window, with their latency percentiles (ms). */
   orders: number;
   p50Ms: number | null;
@@ -59,6 +62,8 @@ export function startSampler(processes: readonly SampledProcess[], intervalMs: n
     window = [];
     const rssMb: SoakSample['rssMb'] = {};
     const heapMb: SoakSample['heapMb'] = {};
+    const heapTotalMb: SoakSample['heapTotalMb'] = {};
+    const externalMb: SoakSample['externalMb'] = {};
     await Promise.all(
       processes.map(async (p) => {
         try {
@@ -67,11 +72,17 @@ export function startSampler(processes: readonly SampledProcess[], intervalMs: n
           rssMb[p.name] = null;
         }
         const text = p.url ? await scrape(p.url) : null;
-        const heap = text === null ? 0 : promValue(text, 'nodejs_heap_size_used_bytes');
-        heapMb[p.name] = heap > 0 ? heap / MB : null;
+        // 0: no /metrics, or a process too busy (e.g. writing a heap snapshot) to collect them
+        const read = (name: string) => {
+          const bytes = text === null ? 0 : promValue(text, name);
+          return bytes > 0 ? bytes / MB : null;
+        };
+        heapMb[p.name] = read('nodejs_heap_size_used_bytes');
+        heapTotalMb[p.name] = read('nodejs_heap_size_total_bytes');
+        externalMb[p.name] = read('nodejs_external_memory_bytes');
       }),
     );
-    samples.push({ at, rssMb, heapMb, orders: latencies.length, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) });
+    samples.push({ at, rssMb, heapMb, heapTotalMb, externalMb, orders: latencies.length, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) });
   };
 
   const loop = (async () => {

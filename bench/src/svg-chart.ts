@@ -73,10 +73,10 @@ export function lineChart(chart: Chart): string {
       out.push(`<line x1="${MARGIN.left}" x2="${MARGIN.left + plotWidth}" y1="${y(panel.limit.value)}" y2="${y(panel.limit.value)}" stroke="#c92a2a" stroke-dasharray="6 4"/>`);
       out.push(`<text x="${MARGIN.left + plotWidth - 4}" y="${y(panel.limit.value) - 4}" text-anchor="end" fill="#c92a2a">${escape(panel.limit.label)}</text>`);
     }
-    for (const marker of chart.markers ?? []) {
+    (chart.markers ?? []).forEach((marker, i) => {
       out.push(`<line x1="${x(marker.at)}" x2="${x(marker.at)}" y1="${top}" y2="${top + plotHeight}" stroke="#868e96" stroke-dasharray="3 3"/>`);
-      out.push(`<text x="${x(marker.at) + 4}" y="${top + 12}" fill="#868e96">${escape(marker.label)}</text>`);
-    }
+      out.push(`<text x="${x(marker.at) + 4}" y="${top + 14 + i * 14}" fill="#868e96">${escape(marker.label)}</text>`);
+    });
     panel.series.forEach((series, i) => {
       const colour = COLOURS[i % COLOURS.length]!;
       const path = series.points
