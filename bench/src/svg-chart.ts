@@ -24,7 +24,7 @@ export interface Chart {
 const WIDTH = 900;
 const PANEL_HEIGHT = 240;
 const MARGIN = { left: 70, right: 160, top: 40, bottom: 40 };
-const COLOURS = ['#d9480f', '#1971c2', '#2f9e44', '#7048e8', '#e8590c', '#0c8599', '#c2255c', '#495057'];
+const COLOURS = ['#d9480f', '#1971c2', '#2f9e44', '#7048e8', '#212529', '#0c8599', '#c2255c', '#f08c00'];
 
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
