@@ -25,7 +25,7 @@ export interface TrackingHub extends TrackingService {
 }
 
 /** Orders whose events are applied concurrently; more wait (bounds the `chains` map). */
-export const MAX_ORDERS_IN_FLIGHT = 256;
+const MAX_ORDERS_IN_FLIGHT = 256;
 
 const notFound = (orderId: string) => new AppError('NOT_FOUND', `Order "${orderId}" does not exist`);
 

@@ -124,7 +124,8 @@ export class MemoryGroup implements LogReader {
     readonly name: string,
     private readonly log: StreamLog,
   ) {
-    // Like `XGROUP CREATE … 0`: a group created late still sees the entries already in the stream.
+    // Like `XGROUP CREATE … 0`: a group created late still sees the entries the stream holds (on a
+    // stream with other groups, only those some group has not read yet).
     this.cursor = log.start;
     log.addReader(this);
   }
