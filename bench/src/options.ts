@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['menu', 'orders', 'push', 'sockets', 'sse', 'pipeline', 'startup', 'web', 'tracing'] as const;
+export const SCENARIOS = ['menu', 'orders', 'push', 'sockets', 'sse', 'pipeline', 'startup', 'web', 'tracing', 'soak'] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
+/** Long runs that only `--only` starts. */
+const OPT_IN: readonly ScenarioId[] = ['soak'];
 
 export interface BenchOptions {
   quick: boolean;
@@ -18,6 +20,11 @@ export interface BenchOptions {
   /** Orders followed per round in the push-latency scenario. */
   pushOrders: number;
   connections: number;
+  /** Orders per second and seconds of load in the soak scenario. */
+  soakRate: number;
+  soakSeconds: number;
+  /** Soak: heap snapshots of the API process at a third, two thirds and the end of the load. */
+  heapSnapshots: boolean;
 }
 
 const USAGE = `pnpm bench [-- options]
@@ -26,10 +33,14 @@ const USAGE = `pnpm bench [-- options]
   --distributed       also run menu, orders, push, sockets and tracing against the distributed topology
                       (order service, notifications, delivery, simulator + a private redis-server)
   --only <ids>        comma-separated subset of: ${SCENARIOS.join(', ')}
+                      (default: all but ${OPT_IN.join(', ')}, which run only when named)
   --rounds <n>        rounds per scenario (default 5, quick 1)
   --seconds <n>       seconds of load per HTTP run (default 5, quick 2)
   --sockets <n>       sockets in the capacity scenario (default 10000, quick 1000)
   --sse-clients <n>   SSE clients in the SSE capacity scenario (default 1000)
+  --rate <n>          soak: orders per second (default 150)
+  --duration <s>      soak: seconds of load (default 420, quick 60)
+  --heap-snapshots    soak: heap snapshots of the API process at 1/3, 2/3 and the end of the load
   --help`;
 
 export function parseOptions(argv: string[]): BenchOptions | null {
@@ -43,6 +54,9 @@ export function parseOptions(argv: string[]): BenchOptions | null {
       seconds: { type: 'string' },
       sockets: { type: 'string' },
       'sse-clients': { type: 'string' },
+      rate: { type: 'string' },
+      duration: { type: 'string' },
+      'heap-snapshots': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -51,7 +65,7 @@ export function parseOptions(argv: string[]): BenchOptions | null {
     console.log(USAGE);
     return null;
   }
-  const only = values.only ? values.only.split(',').map((s) => s.trim()) : [...SCENARIOS];
+  const only = values.only ? values.only.split(',').map((s) => s.trim()) : SCENARIOS.filter((s) => !OPT_IN.includes(s));
   const unknown = only.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
   if (unknown.length > 0) throw new UsageError(`unknown scenario(s): ${unknown.join(', ')}\n\n${USAGE}`);
   const quick = values.quick ?? false;
@@ -71,6 +85,9 @@ export function parseOptions(argv: string[]): BenchOptions | null {
     sseClients: Math.round(positive('sse-clients', values['sse-clients'], 1000)),
     pushOrders: quick ? 10 : 40,
     connections: 50,
+    soakRate: positive('rate', values.rate, 150),
+    soakSeconds: positive('duration', values.duration, quick ? 60 : 420),
+    heapSnapshots: values['heap-snapshots'] ?? false,
   };
 }
 

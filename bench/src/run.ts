@@ -16,6 +16,7 @@ import { pipelineScenario } from './scenarios/pipeline';
 import { pushLatencyScenario } from './scenarios/push-latency';
 import { socketCapacityScenario } from './scenarios/socket-capacity';
 import { sseCapacityScenario } from './scenarios/sse-capacity';
+import { soakScenario } from './scenarios/soak';
 import { startupScenario } from './scenarios/startup';
 import { tracingCostScenario } from './scenarios/tracing-cost';
 import { webSizeScenario } from './scenarios/web-size';
@@ -68,6 +69,7 @@ function plan(ctx: ScenarioContext): ScenarioSpec[] {
     if (wanted('push')) specs.push(pushLatencyScenario(ctx, kind));
     if (wanted('sockets')) specs.push(socketCapacityScenario(ctx, kind));
     if (wanted('sse')) specs.push(sseCapacityScenario(ctx, kind));
+    if (wanted('soak')) specs.push(soakScenario(ctx, kind));
   }
   // distributed by definition (it measures the services over Redis Streams), with or without --distributed
   if (wanted('pipeline')) specs.push(pipelineScenario(ctx));

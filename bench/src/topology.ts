@@ -19,10 +19,8 @@ export interface Topology {
   apiPid: number;
   /** The process holding the tracking sockets. */
   socketPid: number;
-  /** Every service process by name (distributed: order-service, notifications, delivery, simulator). */
-  services: Record<string, { pid: number; url: string }>;
-  /** Every process of the topology, by name (for CPU per service). */
-  processes: { name: string; pid: number }[];
+  /** Every process of the topology, by name (CPU per service, memory sampling; `url`: its HTTP port, serving /metrics). */
+  processes: { name: string; pid: number; url?: string }[];
   /** The topology's own Redis (distributed only). */
   redisUrl?: string;
   stop(): Promise<void>;
@@ -51,8 +49,8 @@ async function startEmbedded(env: Record<string, string>, nodeArgs: string[]): P
     await stop();
     throw error;
   }
-  const url = `http://127.0.0.1:${port}`;
-  return { kind: 'embedded', apiUrl: url, wsUrl: `ws://127.0.0.1:${port}`, apiPid: server.pid, socketPid: server.pid, services: { 'all-in-one': { pid: server.pid, url } }, processes: [{ name: server.name, pid: server.pid }], stop };
+  const apiUrl = `http://127.0.0.1:${port}`;
+  return { kind: 'embedded', apiUrl, wsUrl: `ws://127.0.0.1:${port}`, apiPid: server.pid, socketPid: server.pid, processes: [{ name: 'all-in-one', pid: server.pid, url: apiUrl }], stop };
 }
 
 /** A private redis-server on a free loopback port, never the system one on 6379. */
@@ -83,20 +81,22 @@ async function startDistributed(env: Record<string, string>, nodeArgs: string[])
     };
     // the order service first: it creates the schema and seeds the menu in the shared file
     const order = await start('order-service', BUILT.orderService, nodeArgs);
-    const [notifications, delivery, simulator] = await Promise.all([
+    const workers = await Promise.all([
       start('notifications', BUILT.notifications),
       start('delivery', BUILT.delivery),
       start('simulator', BUILT.simulator),
     ]);
-    const service = (s: { child: Child; port: number }) => ({ pid: s.child.pid, url: `http://127.0.0.1:${s.port}` });
+    const notifications = workers[0];
     return {
       kind: 'distributed',
       apiUrl: `http://127.0.0.1:${order.port}`,
       wsUrl: `ws://127.0.0.1:${notifications.port}`,
       apiPid: order.child.pid,
       socketPid: notifications.child.pid,
-      services: { 'order-service': service(order), notifications: service(notifications), delivery: service(delivery), simulator: service(simulator) },
-      processes: children.map((child) => ({ name: child.name, pid: child.pid })),
+      processes: [
+        ...[order, ...workers].map(({ child, port }) => ({ name: child.name, pid: child.pid, url: `http://127.0.0.1:${port}` })),
+        { name: 'redis-server', pid: redis.child.pid },
+      ],
       redisUrl: redis.url,
       stop,
     };

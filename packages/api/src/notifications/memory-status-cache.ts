@@ -64,6 +64,11 @@ export function createMemoryStatusCache(options: MemoryStatusCacheOptions = {}):
 
     async ping() {},
 
+    // expired entries count until a write evicts them or a read touches them
+    size() {
+      return entries.size;
+    },
+
     async close() {
       entries.clear();
     },

@@ -37,6 +37,15 @@ export function notificationsModule(runtime: ServiceRuntime): ServiceModule {
     async start() {
       await Promise.all([hub.start(), stock.start()]);
     },
+    retained() {
+      const hubHeld = hub.retained();
+      return {
+        'status cache: orders': cache.size?.() ?? 0,
+        'tracking hub: followed orders': hubHeld.followedOrders,
+        'tracking hub: orders in flight': hubHeld.ordersInFlight,
+        'sockets open': trackingSocket.connections() + trpcSocket.connections(),
+      };
+    },
     async close() {
       orderEvents.close();
       await Promise.all([trpcSocket.close(), trackingSocket.close()]);

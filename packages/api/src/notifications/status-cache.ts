@@ -19,6 +19,8 @@ export interface StatusCache {
   record(orderId: string, steps: readonly TrackingMessage[]): Promise<CachedTracking>;
   /** Throws when the cache does not answer (health). */
   ping(): Promise<void>;
+  /** Orders held in this process's memory (an in-process cache only; Redis keeps its own, with a TTL). */
+  size?(): number;
   close(): Promise<void>;
 }
 

@@ -25,8 +25,11 @@ export interface TrackingHub extends TrackingService {
   start(): Promise<void>;
   /** Ends every follower and unsubscribes. Idempotent. */
   close(): Promise<void>;
+  /** Orders with followers in this process, and orders whose events are being applied right now. */
+  retained(): { followedOrders: number; ordersInFlight: number };
 }
 
+/** Orders whose events are applied concurrently; more wait (bounds the `chains` map). */
 const MAX_ORDERS_IN_FLIGHT = 256;
 /** Orders whose latest state each replica keeps at hand (~0.3 KB each). */
 const RECENT_ORDERS = 10_000;
@@ -157,6 +160,10 @@ export function createTrackingHub(deps: TrackingHubDeps): TrackingHub {
     async start() {
       subscription = bus.subscribe([STREAMS.orders, STREAMS.deliveries], onEvent);
       await subscription.ready;
+    },
+
+    retained() {
+      return { followedOrders: followers.size, ordersInFlight: chains.size };
     },
 
     close() {

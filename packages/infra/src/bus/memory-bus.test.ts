@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../logger';
 import { createMetrics } from '../metrics';
 import { describeBusContract, orderCreated } from './bus.contract';
-import { createMemoryBus } from './memory-bus';
+import { READ_ENTRIES_BATCH, createMemoryBus } from './memory-bus';
 
 const logger = createLogger('bus-test', 'silent');
 
@@ -65,6 +65,46 @@ describe('in-process bus specifics', () => {
       expect(bus.groupStats(STREAMS.orders, 'trim-group')).toEqual({ pending: 0, lag: 0, oldestPendingId: null }),
     );
     expect(handled).toBe(51);
+    await bus.close();
+  });
+
+  it('keeps an entry until every group has read it, then lets read entries go', async () => {
+    const bus = createMemoryBus({ logger, metrics: createMetrics('bus-test') });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    bus.consume({ streams: [STREAMS.orders], group: 'quick-group', handler: async () => {} });
+    bus.consume({ streams: [STREAMS.orders], group: 'stalled-group', concurrency: 1, handler: () => gate });
+    const published = 2 * READ_ENTRIES_BATCH + 100;
+    for (let i = 0; i < published; i++) await bus.publish(STREAMS.orders, orderCreated());
+    await vi.waitFor(() => expect(bus.groupStats(STREAMS.orders, 'quick-group')).toEqual({ pending: 0, lag: 0 }));
+    // the stalled group has taken one entry (pending, held by its group) and still needs the rest
+    expect(bus.groupStats(STREAMS.orders, 'stalled-group')).toEqual({ pending: 1, lag: published - 1 });
+    expect(bus.retained()[STREAMS.orders]).toEqual({ log: published, pending: 1, queued: 0 });
+    release();
+    await vi.waitFor(() => expect(bus.groupStats(STREAMS.orders, 'stalled-group')).toEqual({ pending: 0, lag: 0 }));
+    expect(bus.retained()[STREAMS.orders]!.log).toBeLessThan(READ_ENTRIES_BATCH);
+    await bus.close();
+  });
+
+  it('a subscriber more than maxLen entries behind loses the oldest, like a Redis reader after trimming', async () => {
+    const maxLen = 100;
+    const bus = createMemoryBus({ logger, metrics: createMetrics('bus-test'), maxLen });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const got: string[] = [];
+    const subscription = bus.subscribe([STREAMS.orders], async (m) => {
+      got.push(m.envelope.eventId);
+      if (got.length === 1) await gate;
+    });
+    await subscription.ready;
+    const events = Array.from({ length: 3 * maxLen }, () => orderCreated());
+    await bus.publish(STREAMS.orders, events[0]!);
+    await vi.waitFor(() => expect(got).toHaveLength(1));
+    for (const event of events.slice(1)) await bus.publish(STREAMS.orders, event);
+    expect(bus.retained()[STREAMS.orders]!.queued).toBe(maxLen);
+    release();
+    await vi.waitFor(() => expect(got).toHaveLength(1 + maxLen));
+    expect(got.slice(1)).toEqual(events.slice(-maxLen).map((e) => e.eventId));
     await bus.close();
   });
 });

@@ -7,7 +7,9 @@ import type { BusMessage, ConsumeOptions, Consumer, EventBus, Subscription } fro
 import type { BusInspection } from './bus-inspection';
 import { startGroupGauges, type GroupStats } from './group-gauges';
 import { createMemoryInspection } from './memory-inspection';
-import { MemoryGroup, StreamLog, type GroupMember, type LogEntry, type PendingEntry } from './memory-stream';
+import { MemoryGroup, READ_ENTRIES_BATCH, StreamLog, type GroupMember, type LogEntry, type PendingEntry } from './memory-stream';
+
+export { READ_ENTRIES_BATCH } from './memory-stream';
 
 export interface MemoryBusOptions {
   logger: Logger;
@@ -27,6 +29,14 @@ export interface MemoryBus extends EventBus {
   groupStats(stream: StreamName, group: string): GroupStats;
   /** The operator's view (pipeline, dead-letter tools). */
   inspection: BusInspection;
+  /** Entries held in memory per stream: in its log, in its groups' pending lists, queued for subscribers. */
+  retained(): Partial<Record<StreamName, RetainedEntries>>;
+}
+
+export interface RetainedEntries {
+  log: number;
+  pending: number;
+  queued: number;
 }
 
 interface MemoryStream {
@@ -130,7 +140,7 @@ export function createMemoryBus(options: MemoryBusOptions): MemoryBus {
     ): Subscription {
       assertAccepting();
       const targets = names.map(streamOf);
-      const subscription = new MemorySubscription({ handler, logger, metrics }, () => {
+      const subscription = new MemorySubscription({ handler, logger, metrics }, maxLen, () => {
         for (const target of targets) target.subscribers.delete(subscription);
         subscriptions.delete(subscription);
       });
@@ -167,6 +177,17 @@ export function createMemoryBus(options: MemoryBusOptions): MemoryBus {
       groups: (stream) => streams.get(stream)?.groups.values() ?? [],
       append,
     }),
+    retained() {
+      const out: Partial<Record<StreamName, RetainedEntries>> = {};
+      for (const [name, stream] of streams) {
+        let pending = 0;
+        for (const group of stream.groups.values()) pending += group.stats().pending;
+        let queued = 0;
+        for (const subscriber of stream.subscribers) queued += subscriber.queued(name);
+        out[name] = { log: stream.log.all().length, pending, queued };
+      }
+      return out;
+    },
   };
 }
 
@@ -238,7 +259,11 @@ class MemoryConsumer implements Consumer, GroupMember {
   }
 }
 
-/** A broadcast tail: receives every entry appended after it subscribed, in order. */
+/**
+ * A broadcast tail: receives every entry appended after it subscribed, in order. Entries wait in a
+ * queue until the handler has taken them; a subscriber that falls more than `maxLen` entries behind
+ * loses the oldest, as a Redis reader would lose entries trimmed before it read them.
+ */
 class MemorySubscription implements Subscription {
   readonly ready = Promise.resolve();
   private queue: { stream: StreamName; entry: LogEntry }[] = [];
@@ -246,20 +271,42 @@ class MemorySubscription implements Subscription {
   private draining: Promise<void> | null = null;
   private stopped = false;
   private closing: Promise<void> | null = null;
+  private dropped = 0;
 
   constructor(
     private readonly ctx: Parameters<typeof processBroadcast>[0],
+    private readonly maxLen: number,
     private readonly detach: () => void,
   ) {}
 
   push(stream: StreamName, entry: LogEntry): void {
     if (this.stopped) return;
+    if (this.queue.length - this.head >= this.maxLen) {
+      this.head++;
+      this.dropped++;
+    }
+    // entries already handled leave the queue in batches, so a subscriber that is never idle holds no history
+    if (this.head >= READ_ENTRIES_BATCH && this.head * 2 >= this.queue.length) {
+      this.queue.splice(0, this.head);
+      this.head = 0;
+    }
     this.queue.push({ stream, entry });
     this.draining ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.drain());
   }
 
+  /** Entries of `stream` waiting for the handler. */
+  queued(stream: StreamName): number {
+    let count = 0;
+    for (let i = this.head; i < this.queue.length; i++) if (this.queue[i]!.stream === stream) count++;
+    return count;
+  }
+
   private async drain(): Promise<void> {
     while (this.head < this.queue.length && !this.stopped) {
+      if (this.dropped > 0) {
+        this.ctx.logger.warn({ dropped: this.dropped }, 'subscriber fell too far behind: oldest entries dropped');
+        this.dropped = 0;
+      }
       const { stream, entry } = this.queue[this.head++]!;
       await processBroadcast(this.ctx, stream, entry.id, entry.data);
     }

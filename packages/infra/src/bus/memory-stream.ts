@@ -4,8 +4,14 @@ import type { GroupStats } from './group-gauges';
 
 /**
  * The in-process stream model behind the memory bus, shaped like Redis Streams: an append-only log
- * with `<ms>-<seq>` ids trimmed to about `maxLen`, and consumer groups with a read cursor and a
- * pending list.
+ * with `<ms>-<seq>` ids and consumer groups with a read cursor and a pending list.
+ *
+ * What a log holds is bounded twice. Like `MAXLEN ~`, never much more than `maxLen` entries. And,
+ * unlike Redis (where other processes may still read them), no entry every consumer group of this
+ * process has already read: a group that took an entry keeps it in its own pending list until it
+ * is acknowledged (retries, claims and dead letters work from there), and broadcast subscribers
+ * are handed each entry as it is appended. A stream nobody consumes through a group (dead-letters,
+ * read by operators) keeps its last `maxLen` entries, as in Redis.
  */
 
 export interface LogEntry {
@@ -13,6 +19,18 @@ export interface LogEntry {
   /** The JSON envelope, as it would sit in the Redis `data` field. */
   data: string;
 }
+
+/** A consumer group's read position in a log (absolute: the position of the next entry it will take). */
+export interface LogReader {
+  readonly position: number;
+}
+
+/**
+ * Entries read by every group are let go in batches of at least this many (and at least half the
+ * log), so that dropping them costs O(1) per append on average. A log whose groups keep up holds
+ * fewer than this many entries (about 100 KB of envelopes).
+ */
+export const READ_ENTRIES_BATCH = 256;
 
 export class StreamLog {
   private entries: LogEntry[] = [];
@@ -22,6 +40,7 @@ export class StreamLog {
   private lastSeq = 0;
   /** Trim in chunks (like `MAXLEN ~`) so trimming costs O(1) per append on average. */
   private readonly slack: number;
+  private readonly readers = new Set<LogReader>();
 
   constructor(private readonly maxLen: number) {
     this.slack = Math.max(1, Math.ceil(maxLen / 10));
@@ -37,12 +56,28 @@ export class StreamLog {
     }
     const entry = { id: `${this.lastMs}-${this.lastSeq}`, data };
     this.entries.push(entry);
-    if (this.entries.length >= this.maxLen + this.slack) {
-      const drop = this.entries.length - this.maxLen;
-      this.entries.splice(0, drop);
-      this.first += drop;
-    }
+    this.trim();
     return entry;
+  }
+
+  /** From now on, entries are kept until this reader (and every other) has read them. */
+  addReader(reader: LogReader): void {
+    this.readers.add(reader);
+  }
+
+  /** Drops what `MAXLEN ~` or the readers allow; called on every append and whenever a reader moves on. */
+  trim(): void {
+    const length = this.entries.length;
+    let drop = length >= this.maxLen + this.slack ? length - this.maxLen : 0;
+    if (this.readers.size > 0) {
+      let read = Number.POSITIVE_INFINITY;
+      for (const reader of this.readers) read = Math.min(read, reader.position);
+      const readCount = Math.min(read, this.end) - this.first;
+      if (readCount >= Math.max(READ_ENTRIES_BATCH, length / 2)) drop = Math.max(drop, readCount);
+    }
+    if (drop <= 0) return;
+    this.entries.splice(0, drop);
+    this.first += drop;
   }
 
   /** Position of the oldest retained entry. */
@@ -81,7 +116,7 @@ export interface GroupMember {
 }
 
 /** One consumer group on one stream: every group sees every entry, each entry goes to one member. */
-export class MemoryGroup {
+export class MemoryGroup implements LogReader {
   private cursor: number;
   private readonly pending = new Map<string, PendingEntry>();
   private readonly redeliveries: PendingEntry[] = [];
@@ -95,8 +130,14 @@ export class MemoryGroup {
     readonly name: string,
     private readonly log: StreamLog,
   ) {
-    // Like `XGROUP CREATE … 0`: a group created late still sees the entries already in the stream.
+    // Like `XGROUP CREATE … 0`: a group created late still sees the entries the stream holds (on a
+    // stream with other groups, only those some group has not read yet).
     this.cursor = log.start;
+    log.addReader(this);
+  }
+
+  get position(): number {
+    return this.cursor;
   }
 
   join(member: GroupMember): void {
@@ -181,6 +222,7 @@ export class MemoryGroup {
     const entry = this.log.at(this.cursor);
     if (!entry) return undefined;
     this.cursor++;
+    this.log.trim();
     const pending = { entry, deliveries: 1 };
     this.pending.set(entry.id, pending);
     return pending;

@@ -27,6 +27,8 @@ export interface ServiceModule {
   start?(): Promise<void>;
   /** Stops background work, waiting for what is in flight. Called once, on shutdown. */
   close(): Promise<void>;
+  /** Entries held right now by the in-memory structures that grow with traffic, by name (tests, dev tools). */
+  retained?(): Record<string, number>;
 }
 
 export interface ServiceRuntime {
