@@ -53,7 +53,8 @@ export function PipelineView() {
           </form>
         )}
         {feed.kind === 'live' && (
-          <div className="max-w-full overflow-x-auto">
+          // focusable, so a keyboard user can scroll the table at phone width
+          <div className="max-w-full overflow-x-auto" tabIndex={0} role="region" aria-label="Streams and consumer groups">
             <table className="w-full text-left text-sm">
               <caption className="sr-only">Streams and consumer groups</caption>
               <thead className="text-xs text-muted-foreground uppercase">
