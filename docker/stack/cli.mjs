@@ -29,7 +29,7 @@ const PROJECT = process.env.COMPOSE_PROJECT_NAME || 'pizza-express';
 const EDGE_ADDRESS = process.env.EDGE_ADDRESS || '127.0.0.1';
 const EDGE_PORT = Number(process.env.EDGE_PORT || 8080);
 /** Services of the observability file whose images may be missing here; the stack runs without them. */
-const OPTIONAL = new Set(['grafana', 'loki', 'alloy']);
+const OPTIONAL = new Set(['grafana', 'loki', 'alloy', 'tempo']);
 
 const say = (line) => console.log(`› ${line}`);
 /** Build progress: podman's step lines only, one per line, shortened. */
@@ -126,8 +126,11 @@ async function podmanUp(observability) {
   if (observability && !skipped.some((s) => s.startsWith('grafana '))) env.GRAFANA_ADDR ||= 'grafana:3000';
   model = loadCompose(composeFiles('podman', observability), env);
   for (const s of skipped) model.services[s.split(' ')[0]].profiles = ['unavailable'];
+  const tempoSkipped = skipped.some((s) => s.startsWith('tempo '));
   for (const service of Object.values(model.services)) {
     if (service.depends_on && !Array.isArray(service.depends_on)) for (const s of skipped) delete service.depends_on[s.split(' ')[0]];
+    // no trace backend here: tracing stays off rather than exporting to a name nothing answers
+    if (tempoSkipped && service.environment) delete service.environment.OTEL_EXPORTER_OTLP_ENDPOINT;
   }
 
   const targets = [...new Set(Object.values(model.services).filter((s) => s.build && !s.profiles?.length).map((s) => s.build.target))];
