@@ -75,7 +75,7 @@ export function createMetrics(service: string) {
     }),
     ordersRejected: new Counter({
       name: 'orders_rejected_total',
-      help: 'Orders refused, by reason (validation, unknown_item, insufficient_stock, idempotency_conflict, too_large).',
+      help: 'Orders refused, by reason (validation, unknown_item, insufficient_stock, idempotency_conflict, too_large, unavailable).',
       labelNames: ['reason'] as const,
       registers: [registry],
     }),
@@ -123,7 +123,7 @@ export function createMetrics(service: string) {
     }),
     wsDropped: new Counter({
       name: 'ws_connections_dropped_total',
-      help: 'Connections closed by the server, by reason (idle, slow, capacity, unknown_order).',
+      help: 'Connections closed or refused by the server, by reason (idle, slow, capacity, unknown_order, origin, subscriptions).',
       labelNames: ['transport', 'reason'] as const,
       registers: [registry],
     }),

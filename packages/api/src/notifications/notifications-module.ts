@@ -1,6 +1,7 @@
 import { checkHealth, type ServiceModule, type ServiceRuntime } from '@pizza/infra';
 import { createMemoryStatusCache } from './memory-status-cache';
 import { createTrackingSocket } from './order-tracking-socket';
+import { createOriginCheck } from './origin-policy';
 import { createRedisStatusCache } from './redis-status-cache';
 import { createTrackingHub } from './tracking-hub';
 import { createTrpcSocket } from './trpc-socket';
@@ -16,10 +17,11 @@ export function notificationsModule(runtime: ServiceRuntime): ServiceModule {
   const hub = createTrackingHub({ bus, cache, storage, logger });
 
   const timing = { pingIntervalMs: config.WS_PING_INTERVAL_MS, idleTimeoutMs: config.WS_IDLE_TIMEOUT_MS };
+  const limits = { maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES, originAllowed: createOriginCheck(config.ALLOWED_ORIGINS) };
   // one cap for the process, whichever transport the sockets use
   const atCapacity = () => trackingSocket.connections() + trpcSocket.connections() >= config.WS_MAX_CONNECTIONS;
-  const trackingSocket = createTrackingSocket({ tracking: hub, metrics, logger, ...timing, maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES, atCapacity });
-  const trpcSocket = createTrpcSocket({ tracking: hub, metrics, logger, ...timing, atCapacity, health: () => checkHealth(runtime.service, runtime.probes) });
+  const trackingSocket = createTrackingSocket({ tracking: hub, metrics, logger, ...timing, ...limits, atCapacity });
+  const trpcSocket = createTrpcSocket({ tracking: hub, metrics, logger, ...timing, ...limits, atCapacity, health: () => checkHealth(runtime.service, runtime.probes, logger) });
 
   return {
     upgrades: [trackingSocket.upgrade, trpcSocket.upgrade],

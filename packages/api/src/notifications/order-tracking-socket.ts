@@ -3,6 +3,7 @@ import type { RawData, WebSocket } from 'ws';
 import { TRACKING_SOCKET_PATH, WS_CLOSE_UNKNOWN_ORDER, isOrderId } from '@pizza/contracts';
 import type { Logger, Metrics } from '@pizza/infra';
 import { AppError } from '../app-error';
+import type { OriginCheck } from './origin-policy';
 import { meterPushes } from './push-metrics';
 import { CLOSE_TRY_AGAIN, createSocketEndpoint, type SocketEndpoint } from './socket-endpoint';
 import { SlowFollowerError } from './status-listener';
@@ -17,6 +18,7 @@ export interface TrackingSocketOptions {
   idleTimeoutMs: number;
   /** A client whose unsent data exceeds this is too slow and is closed. */
   maxBufferedBytes: number;
+  originAllowed: OriginCheck;
   atCapacity: () => boolean;
 }
 
@@ -55,6 +57,8 @@ export function createTrackingSocket(options: TrackingSocketOptions): SocketEndp
     transport: 'tracking',
     matches: (pathname) => pathname === TRACKING_SOCKET_PATH || pathname.startsWith(PREFIX),
     maxPayload: MAX_CLIENT_FRAME_BYTES,
+    maxBufferedBytes: options.maxBufferedBytes,
+    originAllowed: options.originAllowed,
     atCapacity: options.atCapacity,
     metrics,
     logger: options.logger,
@@ -66,13 +70,11 @@ export function createTrackingSocket(options: TrackingSocketOptions): SocketEndp
     ws.close(code, reason);
   };
 
-  /** Sends a frame; false (and the client dropped) when it does not read what it is sent. */
+  /** Sends a frame; false when the socket is gone (the endpoint closes one that does not read what it is sent). */
   const send = (ws: WebSocket, text: string): boolean => {
     if (ws.readyState !== ws.OPEN) return false;
     ws.send(text);
-    if (ws.bufferedAmount <= options.maxBufferedBytes) return true;
-    drop(ws, CLOSE_TRY_AGAIN, 'client too slow', 'slow');
-    return false;
+    return ws.readyState === ws.OPEN;
   };
 
   const push = async (ws: WebSocket, orderId: string, signal: AbortSignal) => {

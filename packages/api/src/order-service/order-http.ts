@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { createOpenApiNodeHttpHandler } from 'trpc-to-openapi';
 import { MAX_BODY_BYTES, type HealthReport } from '@pizza/contracts';
 import { BodyError, readJsonBody, sendError, sendJson, type RequestHandler, type RequestScope } from '@pizza/infra';
@@ -8,7 +9,9 @@ import { buildOpenApiDocument } from '../rest/openapi-document';
 import { rewriteErrorBodies } from '../rest/rest-error-body';
 import { serveApiDocs } from '../rest/api-docs';
 import { createOrderFastPath } from './create-order-fast-path';
+import { canonicalPath } from './canonical-path';
 import { createMenuFastPath } from './menu-fast-path';
+import { errorHeaders } from '../app-error';
 import type { ApiContext } from '../trpc';
 import type { OrderService } from './order-service';
 
@@ -66,12 +69,14 @@ export function createOrderHttpHandler(options: OrderHttpOptions): RequestHandle
   };
 
   const rest = createOpenApiNodeHttpHandler({ router: appRouter, createContext, maxBodySize: MAX_BODY_BYTES,
-    responseMeta: ({ paths, errors }) => (paths?.[0] === 'orders.create' && errors.length === 0 ? { status: 201 } : {}),
+    responseMeta: ({ paths, errors }) =>
+      errors.length > 0 ? { headers: errorHeaders(getHTTPStatusCodeFromError(errors[0]!)) } : paths?.[0] === 'orders.create' ? { status: 201 } : {},
     onError: ({ error, req }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR') scopes.get(req)?.log.error({ err: error.cause ?? error }, 'REST procedure failed');
     },
   });
   const trpc = createHTTPHandler({ router: appRouter, createContext, basePath: TRPC_PREFIX, maxBodySize: MAX_BODY_BYTES,
+    responseMeta: ({ errors }) => (errors.length > 0 ? { headers: errorHeaders(Math.max(...errors.map(getHTTPStatusCodeFromError))) } : {}),
     onError: ({ error, req }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR') scopes.get(req)?.log.error({ err: error.cause ?? error }, 'tRPC procedure failed');
     },
@@ -81,7 +86,7 @@ export function createOrderHttpHandler(options: OrderHttpOptions): RequestHandle
   let openApiJson: string | null = null;
 
   return async (req: IncomingMessage, res: ServerResponse, scope: RequestScope) => {
-    const path = scope.path;
+    let path = scope.path;
     const method = req.method ?? 'GET';
     // the hottest read: served from the serialized snapshot (REST with ETag, and tRPC menu.list)
     const menuRead = menu.readOf(req, path);
@@ -94,9 +99,12 @@ export function createOrderHttpHandler(options: OrderHttpOptions): RequestHandle
       trpc(req, res);
       return true;
     }
+    // REST reads path parameters from the path as written: give it one spelling (margherit%61 = margherita)
+    path = canonicalPath(path);
     if (!path.startsWith(`${REST_PREFIX}/`)) return false;
 
-    const allowed = ROUTES.find(({ pattern }) => pattern.test(path))?.method;
+    const route = ROUTES.find(({ pattern }) => pattern.test(path));
+    const allowed = route?.method;
     if (allowed && method !== allowed && !(method === 'HEAD' && allowed === 'GET')) return methodNotAllowed(res, allowed, path);
     // HEAD is a GET whose body node leaves out; the adapter only knows GET
     if (method === 'HEAD') req.method = 'GET';
@@ -108,7 +116,7 @@ export function createOrderHttpHandler(options: OrderHttpOptions): RequestHandle
       return true;
     }
 
-    const isOrder = method === 'POST' && path === `${REST_PREFIX}/orders`;
+    const isOrder = method === 'POST' && route?.template === `${REST_PREFIX}/orders`;
     if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
       const contentType = String(req.headers['content-type'] ?? '');
       if (!/^application\/json\s*(;|$)/i.test(contentType)) {
@@ -135,7 +143,9 @@ export function createOrderHttpHandler(options: OrderHttpOptions): RequestHandle
     }
     scopes.set(req, scope);
     rewriteErrorBodies(res);
-    req.url = (req.url ?? '/').slice(REST_PREFIX.length) || '/';
+    const target = req.url ?? '/';
+    const query = target.indexOf('?');
+    req.url = path.slice(REST_PREFIX.length) + (query === -1 ? '' : target.slice(query));
     await rest(req, res);
     return true;
   };

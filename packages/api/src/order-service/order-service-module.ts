@@ -9,7 +9,7 @@ export function orderServiceModule(runtime: ServiceRuntime): ServiceModule {
   const { storage, bus, logger, metrics } = runtime;
   const relay = createOutboxRelay({ storage, bus, source: SERVICES.order, logger, metrics });
   const orders = createOrderService({ storage, metrics, logger, afterCommit: () => relay.nudge() });
-  const health = () => checkHealth(runtime.service, runtime.probes);
+  const health = () => checkHealth(runtime.service, runtime.probes, logger);
   let consumer: Consumer | null = null;
 
   return {

@@ -123,7 +123,7 @@ export function createServiceServer(options: ServiceServerOptions): Server {
           sendJson(res, 200, { status: 'ok', service, checks: {} });
           return;
         }
-        const report = await checkHealth(service, options.probes);
+        const report = await checkHealth(service, options.probes, logger);
         sendJson(res, report.status === 'ok' ? 200 : 503, report);
         return;
       }

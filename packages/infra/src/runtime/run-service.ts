@@ -91,7 +91,7 @@ export async function startService(options: RunServiceOptions): Promise<RunningS
   const registry = createServiceRegistry({
     ...(config.REDIS_URL ? { redisUrl: config.REDIS_URL } : {}),
     instance: runtime.consumerName,
-    report: () => checkHealth(options.service, probes),
+    report: () => checkHealth(options.service, probes, logger),
     logger,
   });
   const server = createServiceServer({
@@ -157,7 +157,7 @@ const SERVICES_HEALTH_PATH = '/api/v1/health/services';
 
 /** `GET /api/v1/health/services`: the health of every live service instance (dev tools). */
 function servicesHealthHandler(registry: ServiceRegistry): RequestHandler {
-  return async (req, res, { path }) => {
+  return async (req, res, { path, log }) => {
     if (path !== SERVICES_HEALTH_PATH && path !== `${SERVICES_HEALTH_PATH}/`) return false;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       sendJson(res, 405, { code: 'METHOD_NOT_ALLOWED', message: `${SERVICES_HEALTH_PATH} answers GET only` }, { allow: 'GET, HEAD' });
@@ -166,7 +166,8 @@ function servicesHealthHandler(registry: ServiceRegistry): RequestHandler {
     try {
       sendJson(res, 200, { services: await registry.list() });
     } catch (err) {
-      sendJson(res, 503, { code: 'SERVICE_UNAVAILABLE', message: `The service registry does not answer: ${(err as Error).message}` });
+      log.warn({ err }, 'service registry does not answer');
+      sendJson(res, 503, { code: 'SERVICE_UNAVAILABLE', message: 'The service registry does not answer' }, { 'retry-after': '5' });
     }
     return true;
   };
