@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
- * Every metric of SPEC §9, registered once per process. The all-in-one process shares one
+ * Every metric the services expose (the dashboards in docker/grafana query them), registered once per process. The all-in-one process shares one
  * instance between its services; labels tell streams and groups apart.
  */
 export function createMetrics(service: string) {

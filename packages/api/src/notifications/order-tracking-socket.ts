@@ -45,7 +45,7 @@ function orderIdOf(pathname: string): string | null {
 }
 
 /**
- * `WS /ws/v1/order-tracking/{orderId}` (SPEC §7): the current status at once, then every change,
+ * `WS /ws/v1/order-tracking/{orderId}`: the current status at once, then every change,
  * as `{ type: "status", … }` text frames; 4404 for an unknown order; server pings, idle drop and
  * a JSON pong for a text `ping`.
  */

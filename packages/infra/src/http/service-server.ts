@@ -30,6 +30,8 @@ export interface ServiceServerOptions {
   upgrades?: UpgradeHandler[];
   /** Maps a raw path to its route template for metric labels. */
   routeOf: (method: string, path: string) => string;
+  /** Slow clients: all headers within `headersMs`, the whole request within `requestMs` (else 408, connection closed). */
+  timeouts?: { headersMs: number; requestMs: number };
 }
 
 const HEALTH_ROUTES = new Set(['/api/v1/health', '/api/v1/health/readiness', '/api/v1/health/liveness']);
@@ -51,6 +53,14 @@ export function pathnameOf(target: string): string {
   if (PLAIN_PATH.test(path) && !DOT_SEGMENT.test(path)) return path;
   return new URL(target, 'http://localhost').pathname;
 }
+
+/** A raw response for a connection node gave up on before any handler ran. */
+function rawError(status: string, code: string, message: string): string {
+  const body = JSON.stringify({ code, message });
+  return `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+}
+const BAD_REQUEST = rawError('400 Bad Request', 'VALIDATION_ERROR', 'The request is not valid HTTP');
+const REQUEST_TIMEOUT = rawError('408 Request Timeout', 'REQUEST_TIMEOUT', 'The request did not arrive in time');
 
 /** The per-request scope; the logger and the parsed URL cost something and are made only when used. */
 class Scope implements RequestScope {
@@ -106,7 +116,7 @@ export function createServiceServer(options: ServiceServerOptions): Server {
         logger.error({ err: error }, 'metrics collection failed');
         if (!res.headersSent) sendJson(res, 500, { code: 'INTERNAL_ERROR', message: 'Internal server error' });
       }
-      return; // scrapes are not counted (SPEC §9)
+      return; // scrapes are not counted
     }
 
     const route = health ?? options.routeOf(method, path);
@@ -138,9 +148,18 @@ export function createServiceServer(options: ServiceServerOptions): Server {
     }
   };
 
-  const server = createServer((req, res) => {
-    void handle(req, res);
-  });
+  const timeouts = options.timeouts ?? { headersMs: 10_000, requestMs: 30_000 };
+  const server = createServer(
+    {
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: timeouts.requestMs,
+      // how often node looks for requests past those timeouts (its default, 30 s, would let them run that long)
+      connectionsCheckingInterval: Math.max(250, Math.min(1000, timeouts.headersMs / 4)),
+    },
+    (req, res) => {
+      void handle(req, res);
+    },
+  );
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     try {
       for (const upgrade of options.upgrades ?? []) {
@@ -153,8 +172,10 @@ export function createServiceServer(options: ServiceServerOptions): Server {
       socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     }
   });
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return;
+    // a request past headersTimeout/requestTimeout (a slow client) is a 408; anything else node cannot parse, a 400
+    socket.end(error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? REQUEST_TIMEOUT : BAD_REQUEST);
   });
   server.keepAliveTimeout = 65_000; // longer than NGINX's upstream keepalive
   return server;

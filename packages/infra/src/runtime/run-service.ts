@@ -101,6 +101,7 @@ export async function startService(options: RunServiceOptions): Promise<RunningS
     probes,
     handlers: [servicesHealthHandler(registry), ...modules.flatMap((m) => m.handlers ?? [])],
     upgrades: modules.flatMap((m) => m.upgrades ?? []),
+    timeouts: { headersMs: config.HTTP_HEADERS_TIMEOUT_MS, requestMs: config.HTTP_REQUEST_TIMEOUT_MS },
     routeOf: (method, path) => {
       if (path === SERVICES_HEALTH_PATH || path === `${SERVICES_HEALTH_PATH}/`) return SERVICES_HEALTH_PATH;
       for (const m of modules) {

@@ -107,7 +107,7 @@ async function storageError(promise: Promise<unknown>): Promise<StorageError> {
 const inboxKey = (group = 'orders-group') => ({ group, eventId: randomUUID() });
 
 /**
- * The behaviour every Storage adapter must show (SPEC §3 stock rule, §5 idempotent consumers). Each adapter's
+ * The behaviour every Storage adapter must show (the stock rule, idempotent consumers). Each adapter's
  * test file calls this with a factory for a fresh store.
  */
 export function storageContract(name: string, make: () => Promise<StorageHarness>): void {
