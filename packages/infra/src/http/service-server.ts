@@ -173,6 +173,10 @@ export function createServiceServer(options: ServiceServerOptions): Server {
     }
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    // a response already under way on this socket (e.g. a 405 sent before its body was read, whose
+    // leftover bytes then failed to parse) must not be followed by a second one: just close
+    const current = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage;
+    if (current?.headersSent) return void socket.destroy();
     if (!socket.writable) return;
     // a request past headersTimeout/requestTimeout (a slow client) is a 408; anything else node cannot parse, a 400
     socket.end(error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? REQUEST_TIMEOUT : BAD_REQUEST);
