@@ -59,6 +59,8 @@ describe('percent-encoded path parameters', () => {
     expect(Order.parse(await res.json()).id).toBe(order.id);
     expect((await fetch(`${app.url}/api/v1/menu/a%2Fb`)).status).toBe(404);
     expect((await fetch(`${app.url}/api/v1/menu/%zz`)).status).toBe(404);
+    // an encoded dot segment is a name, not a way out of /api/v1
+    expect((await fetch(`${app.url}/api/v1/%2e%2e/menu`)).status).toBe(404);
   });
 });
 
