@@ -1,5 +1,5 @@
 // Static validation of everything under docker/: it parses, it points at files that exist,
-// the pieces agree with each other and with the SPEC (ports, routes, labels, metric names).
+// the pieces agree with each other and with the docs (ports, routes, labels, metric names).
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,7 +34,7 @@ import {
 const scratch = mkdtempSync(join(tmpdir(), 'pizza-docker-files-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** SPEC §2: the node services, their Dockerfile targets, ports and entry points. */
+/** The node services, their Dockerfile targets, ports and entry points. */
 const APP_SERVICES = {
   'order-service': { port: 8003, cmd: 'dist/order-service.js', from: '/out/api' },
   notifications: { port: 8002, cmd: 'dist/notifications.js', from: '/out/api' },
@@ -428,7 +428,7 @@ describe('Prometheus', () => {
     expect(r.code, r.output).toBe(0);
   });
 
-  it('scrapes every service replica by DNS name on its SPEC port', () => {
+  it('scrapes every service replica by DNS name on its documented port', () => {
     for (const [name, spec] of Object.entries(APP_SERVICES)) {
       const job = config.scrape_configs.find((j) => j.job_name === name);
       expect(job, name).toBeDefined();

@@ -3,6 +3,7 @@
 import { once } from 'node:events';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -356,6 +357,38 @@ describe('edge NGINX (nginx.conf + default.conf.template)', () => {
     await once(res, 'end');
   });
 
+  it('cuts off a client whose headers or body trickle in (client_header_timeout, client_body_timeout: 10 s)', async () => {
+    const seenByApi = api.seen.length;
+    /** Writes `parts` one per second, then stalls; resolves with what came back and when the edge closed. */
+    const trickle = (parts: string[]) =>
+      new Promise<{ reply: string; closedAfterMs: number }>((resolve, reject) => {
+        const started = Date.now();
+        const socket = createConnection({ host: '127.0.0.1', port });
+        let reply = '';
+        const timers = parts.map((part, i) => setTimeout(() => socket.write(part), i * 1000));
+        const deadline = setTimeout(() => {
+          socket.destroy();
+          reject(new Error(`still open after 60 s; got ${JSON.stringify(reply)}`));
+        }, 60_000);
+        socket.on('data', (chunk: Buffer) => (reply += chunk.toString()));
+        socket.on('error', () => {}); // a reset is also a cut-off
+        socket.on('close', () => {
+          timers.forEach(clearTimeout);
+          clearTimeout(deadline);
+          resolve({ reply, closedAfterMs: Date.now() - started });
+        });
+      });
+    const [headers, body] = await Promise.all([
+      trickle(['GET /api/v1/menu HTTP/1.1\r\n', 'Host: x\r\n', 'X-Slow: 1\r\n']),
+      // PUT: not counted against the order limit the last test spends
+      trickle(['PUT /api/v1/orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"cus', 'tomer"']),
+    ]);
+    expect(headers.closedAfterMs).toBeGreaterThanOrEqual(9_000);
+    expect(body.closedAfterMs).toBeGreaterThanOrEqual(9_000);
+    expect(body.reply === '' || body.reply.startsWith('HTTP/1.1 408')).toBe(true);
+    expect(api.seen.length).toBe(seenByApi); // nothing half-sent reached the service
+  }, 90_000);
+
   // Last: it spends the order-creation budget of 127.0.0.1.
   it('a burst of order POSTs gets 429 with a JSON body; GETs of orders are never limited', async () => {
     const gets = await Promise.all(Array.from({ length: 60 }, (_, i) => http(port, `/api/v1/orders/o-${i}`)));
@@ -383,6 +416,16 @@ describe('edge NGINX (nginx.conf + default.conf.template)', () => {
     expect(JSON.parse(first.body)).toMatchObject({ code: 'RATE_LIMITED', message: expect.any(String) });
     expect(first.headers['retry-after']).toBe('1');
     expectSecurityHeaders(first);
+
+    // Every spelling of the order path the app accepts meets the same limit; the upper-case one is
+    // not an API path at all (it goes to web).
+    const seenByApi = api.seen.length;
+    for (const path of ['/api/v1/orders/', '//api/v1/orders', '/api/./v1/orders', '/api/v1/x/../orders', '/api/v1/%6Frders', '/api/v1/orders?x=1', '/api/v1/orders%2F']) {
+      const res = await http(port, path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+      expect(res.status, path).toBe(429);
+    }
+    expect((await http(port, '/API/v1/orders', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body })).body).toContain('<!-- web /API/v1/orders');
+    expect(api.seen.length).toBe(seenByApi);
 
     // tRPC mutations share the budget; tRPC queries (GET) do not count.
     expect((await http(port, '/api/trpc/orders.create', { method: 'POST', body: '{}' })).status).toBe(429);

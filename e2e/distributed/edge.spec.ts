@@ -105,6 +105,8 @@ test('the order rate limit answers 429 with a JSON body', async () => {
   const statuses = attempts.map((r) => r.status);
   expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
   expect(statuses.filter((s) => s === 201).length).toBeGreaterThan(0);
+  // a store that cannot keep up answers 503 with Retry-After; a 500 is a defect (once: the jongodb pool cleared mid-burst)
+  expect(statuses.filter((s) => s >= 500 && s !== 503)).toEqual([]);
   const limited = attempts.find((r) => r.status === 429)!;
   expect(await limited.json()).toMatchObject({ code: 'RATE_LIMITED' });
   // reads are never limited

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorBody, MENU_SEED, MenuItem, Order } from '@pizza/contracts';
 import { startProcess, type AppProcess } from './app-process';
 
-// Black-box: the all-in-one process as a client sees it (SPEC §3).
+// Black-box: the all-in-one process as a client sees it (docs/api.md).
 let app: AppProcess;
 beforeAll(async () => {
   app = await startProcess('apps/server/src/main.ts', { SIM_CONFIRM_DELAY_MS: '60000' });

@@ -8,8 +8,9 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details: { issues?: ErrorIssue[]; menuItemId?: string; available?: number } = {},
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = 'AppError';
   }
 }
@@ -40,4 +41,12 @@ export function appCodeOf(code: TRPC_ERROR_CODE_KEY, httpStatus: number): ErrorC
 
 export function toTRPCError(error: AppError): TRPCError {
   return new TRPCError({ code: TRPC_CODE[error.code], message: error.message, cause: error });
+}
+
+/** Seconds a client is asked to wait (Retry-After) before trying again after a 503. */
+export const RETRY_AFTER_SECONDS = 5;
+
+/** The headers an error answer carries besides its body: Retry-After on 503. */
+export function errorHeaders(status: number): Record<string, string> {
+  return status === 503 ? { 'retry-after': String(RETRY_AFTER_SECONDS) } : {};
 }

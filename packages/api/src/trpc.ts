@@ -1,6 +1,7 @@
 import { initTRPC } from '@trpc/server';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { describeIssues, summarizeIssues, type ErrorCode, type ErrorIssue, type HealthReport } from '@pizza/contracts';
+import { StorageUnavailableError } from '@pizza/infra';
 import { AppError, appCodeOf, toTRPCError } from './app-error';
 import type { OrderService } from './order-service/order-service';
 import type { StockFeed } from './notifications/menu-stock-feed';
@@ -59,10 +60,13 @@ const t = initTRPC
     },
   });
 
-/** Domain errors (AppError) become the tRPC error of their code instead of a 500. */
+/** Domain errors (AppError) become the tRPC error of their code instead of a 500; so does a store that is down (503). */
 const mapAppErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok && result.error.cause instanceof AppError) throw toTRPCError(result.error.cause);
+  if (!result.ok && result.error.cause instanceof StorageUnavailableError) {
+    throw toTRPCError(new AppError('SERVICE_UNAVAILABLE', 'Storage is unavailable; please retry in a few seconds', {}, { cause: result.error.cause }));
+  }
   return result;
 });
 

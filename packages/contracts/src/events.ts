@@ -80,7 +80,7 @@ export type EventType = EventEnvelope['type'];
 export type EventOf<T extends EventType> = Extract<EventEnvelope, { type: T }>;
 export type PayloadOf<T extends EventType> = EventOf<T>['payload'];
 
-/** Which stream carries each event type (SPEC §5). */
+/** Which stream carries each event type. */
 export const EVENT_STREAM: Record<EventType, StreamName> = {
   'order.created': STREAMS.orders,
   'order.status_updated': STREAMS.orders,

@@ -1,4 +1,4 @@
-/** Redis stream names (SPEC §5). The in-process bus uses the same names. */
+/** Redis stream names. The in-process bus uses the same names. */
 export const STREAMS = {
   orders: 'orders-stream',
   simulateOrder: 'simulate-order-stream',
@@ -10,7 +10,7 @@ export const STREAMS = {
 } as const;
 export type StreamName = (typeof STREAMS)[keyof typeof STREAMS];
 
-/** Consumer groups (SPEC §5). Notifications replicas read without a group: every replica sees every entry. */
+/** Consumer groups. Notifications replicas read without a group: every replica sees every entry. */
 export const GROUPS = {
   delivery: 'delivery-group',
   simulator: 'simulator-group',

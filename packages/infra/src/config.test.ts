@@ -12,6 +12,14 @@ describe('loadConfig', () => {
     expect(config.SIM_CONFIRM_DELAY_MS.min).toBeLessThanOrEqual(config.SIM_CONFIRM_DELAY_MS.max);
   });
 
+  it('reads ALLOWED_ORIGINS as a comma-separated list of origins, unset by default', () => {
+    expect(loadConfig({}).ALLOWED_ORIGINS).toBeUndefined();
+    expect(loadConfig({ ALLOWED_ORIGINS: ' https://Shop.example.com/ , http://localhost:5173,' }).ALLOWED_ORIGINS).toEqual([
+      'https://shop.example.com',
+      'http://localhost:5173',
+    ]);
+  });
+
   it('reads delays as "min-max" or a single number', () => {
     const config = loadConfig({ SIM_CONFIRM_DELAY_MS: '100-250', SIM_TRANSIT_DELAY_MS: '0' });
     expect(config.SIM_CONFIRM_DELAY_MS).toEqual({ min: 100, max: 250 });
@@ -33,6 +41,9 @@ describe('loadConfig', () => {
     ['SIM_TRANSIT_DELAY_MS', '99999999999'],
     ['STREAM_CLAIM_IDLE_MS', '-1'],
     ['WS_PING_INTERVAL_MS', 'often'],
+    ['ALLOWED_ORIGINS', 'https://ok.example.com, shop.example.com'],
+    ['ALLOWED_ORIGINS', 'https://shop.example.com/path'],
+    ['ALLOWED_ORIGINS', 'ftp://shop.example.com'],
   ])('refuses a bad %s and names it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(name);

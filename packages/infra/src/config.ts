@@ -31,6 +31,28 @@ const delayRange = z
     return { min, max };
   });
 
+/** Comma-separated origins (`https://shop.example.com`), each normalised to scheme://host[:port]. */
+const originList = z
+  .string()
+  .transform((raw, ctx): string[] => {
+    const origins: string[] = [];
+    for (const entry of raw.split(',').map((e) => e.trim()).filter(Boolean)) {
+      let url: URL | null = null;
+      try {
+        url = new URL(entry);
+      } catch {
+        // reported below
+      }
+      const bare = url && url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+      if (!url || !bare || !/^https?:$/.test(url.protocol)) {
+        ctx.addIssue({ code: 'custom', message: `"${entry}" is not an origin like https://shop.example.com (scheme, host, optional port; no path)` });
+        return z.NEVER;
+      }
+      origins.push(url.origin);
+    }
+    return origins;
+  });
+
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 const ConfigSchema = z.object({
@@ -54,6 +76,12 @@ const ConfigSchema = z.object({
   WS_IDLE_TIMEOUT_MS: int(200, 7_200_000).default(60_000),
   WS_MAX_CONNECTIONS: int(1, 1_000_000).default(20_000),
   WS_MAX_BUFFERED_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
+  /** A client must send all request headers within this (slowloris guard). */
+  HTTP_HEADERS_TIMEOUT_MS: int(1000, 600_000).default(10_000),
+  /** …and the whole request, body included, within this. */
+  HTTP_REQUEST_TIMEOUT_MS: int(1000, 3_600_000).default(30_000),
+  /** Origins besides the app's own whose pages may open live streams; unset: localhost pages too (development). */
+  ALLOWED_ORIGINS: originList.optional(),
   STREAM_CLAIM_IDLE_MS: int(50, 3_600_000).default(30_000),
   STREAM_MAXLEN: int(100, 100_000_000).default(100_000),
   STREAM_CONCURRENCY: int(1, 10_000).default(64),
@@ -61,6 +89,9 @@ const ConfigSchema = z.object({
   ADMIN_TOKEN: z.string().min(16, 'at least 16 characters').max(512).optional(),
   /** The built web app the all-in-one process serves (defaults to apps/web/dist). */
   WEB_DIST_DIR: z.string().optional(),
+}).refine((c) => c.HTTP_REQUEST_TIMEOUT_MS >= c.HTTP_HEADERS_TIMEOUT_MS, {
+  message: 'HTTP_REQUEST_TIMEOUT_MS must not be shorter than HTTP_HEADERS_TIMEOUT_MS',
+  path: ['HTTP_REQUEST_TIMEOUT_MS'],
 }).refine((c) => c.WS_IDLE_TIMEOUT_MS > c.WS_PING_INTERVAL_MS, {
   message: 'WS_IDLE_TIMEOUT_MS must be longer than WS_PING_INTERVAL_MS (a client gets a ping before it is dropped)',
   path: ['WS_IDLE_TIMEOUT_MS'],

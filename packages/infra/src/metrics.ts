@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type RegistryContentType } from 'prom-client';
 
 /**
- * Every metric of SPEC §9, registered once per process. The all-in-one process shares one
+ * Every metric the services expose (the dashboards in docker/grafana query them), registered once per process. The all-in-one process shares one
  * instance between its services; labels tell streams and groups apart.
  */
 export function createMetrics(service: string, options: { exemplars?: boolean } = {}) {
@@ -92,7 +92,7 @@ export function createMetrics(service: string, options: { exemplars?: boolean } 
     }),
     ordersRejected: new Counter({
       name: 'orders_rejected_total',
-      help: 'Orders refused, by reason (validation, unknown_item, insufficient_stock, idempotency_conflict, too_large).',
+      help: 'Orders refused, by reason (validation, unknown_item, insufficient_stock, idempotency_conflict, too_large, unavailable).',
       labelNames: ['reason'] as const,
       registers: [registry],
     }),
@@ -145,7 +145,7 @@ export function createMetrics(service: string, options: { exemplars?: boolean } 
     }),
     wsDropped: new Counter({
       name: 'ws_connections_dropped_total',
-      help: 'Connections closed by the server, by reason (idle, slow, capacity, unknown_order).',
+      help: 'Connections closed or refused by the server, by reason (idle, slow, capacity, unknown_order, origin, subscriptions).',
       labelNames: ['transport', 'reason'] as const,
       registers: [registry],
     }),

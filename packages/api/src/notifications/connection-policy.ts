@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { OriginCheck } from './origin-policy';
 
 /** Why a live connection is refused: sent as a JSON error before any stream starts. */
 export interface Refusal {
@@ -19,6 +20,8 @@ export interface ConnectionPolicy {
 export interface ConnectionPolicyOptions {
   /** True when the process already holds as many connections as it may (WS_MAX_CONNECTIONS). */
   atCapacity: () => boolean;
+  /** The same Origin rule as the socket upgrades (ALLOWED_ORIGINS). */
+  originAllowed: OriginCheck;
   /** What `Retry-After` tells a refused client (seconds). */
   retryAfterSeconds?: number;
 }
@@ -26,7 +29,10 @@ export interface ConnectionPolicyOptions {
 export function createConnectionPolicy(options: ConnectionPolicyOptions): ConnectionPolicy {
   const retryAfter = String(options.retryAfterSeconds ?? 5);
   return {
-    refusal() {
+    refusal(req) {
+      if (!options.originAllowed(req)) {
+        return { status: 403, code: 'FORBIDDEN', message: 'Pages of this origin may not open live streams (ALLOWED_ORIGINS)', reason: 'origin' };
+      }
       if (!options.atCapacity()) return null;
       return {
         status: 503,

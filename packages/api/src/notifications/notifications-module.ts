@@ -4,6 +4,7 @@ import { createMemoryStatusCache } from './memory-status-cache';
 import { createMenuStockFeed } from './menu-stock-feed';
 import { createOrderEventsStream } from './order-events-stream';
 import { createTrackingSocket } from './order-tracking-socket';
+import { createOriginCheck } from './origin-policy';
 import { createRedisStatusCache } from './redis-status-cache';
 import { createTrackingHub } from './tracking-hub';
 import { createTrpcSocket } from './trpc-socket';
@@ -21,14 +22,16 @@ export function notificationsModule(runtime: ServiceRuntime): ServiceModule {
   const stock = createMenuStockFeed({ bus, storage, logger });
 
   const timing = { pingIntervalMs: config.WS_PING_INTERVAL_MS, idleTimeoutMs: config.WS_IDLE_TIMEOUT_MS };
+  const originAllowed = createOriginCheck(config.ALLOWED_ORIGINS);
+  const limits = { maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES, originAllowed };
   // one cap for the process, whichever transport the clients use
   metrics.wsConnectionsLimit.set(config.WS_MAX_CONNECTIONS);
   const atCapacity = () => trackingSocket.connections() + trpcSocket.connections() + orderEvents.connections() >= config.WS_MAX_CONNECTIONS;
-  const trackingSocket = createTrackingSocket({ tracking: hub, metrics, logger, ...timing, maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES, atCapacity });
-  // who may open a live stream is decided here, once (capacity; an origin check belongs here too)
-  const policy = createConnectionPolicy({ atCapacity });
+  const trackingSocket = createTrackingSocket({ tracking: hub, metrics, logger, ...timing, ...limits, atCapacity });
+  // who may open an event stream is decided here, once: the page's origin, then capacity
+  const policy = createConnectionPolicy({ atCapacity, originAllowed });
   const orderEvents = createOrderEventsStream({ tracking: hub, policy, metrics, logger, keepAliveMs: config.WS_PING_INTERVAL_MS, maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES });
-  const trpcSocket = createTrpcSocket({ tracking: hub, stock, metrics, logger, ...timing, atCapacity, health: () => checkHealth(runtime.service, runtime.probes) });
+  const trpcSocket = createTrpcSocket({ tracking: hub, stock, metrics, logger, ...timing, ...limits, atCapacity, health: () => checkHealth(runtime.service, runtime.probes, logger) });
 
   return {
     handlers: [orderEvents.handler],

@@ -3,6 +3,7 @@ import type { RawData, WebSocket } from 'ws';
 import { TRACKING_SOCKET_PATH, WS_CLOSE_UNKNOWN_ORDER, isOrderId } from '@pizza/contracts';
 import type { Logger, Metrics } from '@pizza/infra';
 import { AppError } from '../app-error';
+import type { OriginCheck } from './origin-policy';
 import { countPush } from './push-metrics';
 import { CLOSE_TRY_AGAIN, createSocketEndpoint, type SocketEndpoint } from './socket-endpoint';
 import { SlowFollowerError } from './status-listener';
@@ -17,6 +18,7 @@ export interface TrackingSocketOptions {
   idleTimeoutMs: number;
   /** A client whose unsent data exceeds this is too slow and is closed. */
   maxBufferedBytes: number;
+  originAllowed: OriginCheck;
   atCapacity: () => boolean;
 }
 
@@ -43,7 +45,7 @@ function orderIdOf(pathname: string): string | null {
 }
 
 /**
- * `WS /ws/v1/order-tracking/{orderId}` (SPEC §7): the current status at once, then every change,
+ * `WS /ws/v1/order-tracking/{orderId}`: the current status at once, then every change,
  * as `{ type: "status", … }` text frames; 4404 for an unknown order; server pings, idle drop and
  * a JSON pong for a text `ping`.
  */
@@ -56,6 +58,8 @@ export function createTrackingSocket(options: TrackingSocketOptions): SocketEndp
     transport: 'tracking',
     matches: (pathname) => pathname === TRACKING_SOCKET_PATH || pathname.startsWith(PREFIX),
     maxPayload: MAX_CLIENT_FRAME_BYTES,
+    maxBufferedBytes: options.maxBufferedBytes,
+    originAllowed: options.originAllowed,
     atCapacity: options.atCapacity,
     metrics,
     logger: options.logger,
@@ -67,13 +71,11 @@ export function createTrackingSocket(options: TrackingSocketOptions): SocketEndp
     ws.close(code, reason);
   };
 
-  /** Sends a frame; false (and the client dropped) when it does not read what it is sent. */
+  /** Sends a frame; false when the socket is gone (the endpoint closes one that does not read what it is sent). */
   const send = (ws: WebSocket, text: string): boolean => {
     if (ws.readyState !== ws.OPEN) return false;
     ws.send(text);
-    if (ws.bufferedAmount <= options.maxBufferedBytes) return true;
-    drop(ws, CLOSE_TRY_AGAIN, 'client too slow', 'slow');
-    return false;
+    return ws.readyState === ws.OPEN;
   };
 
   const push = async (ws: WebSocket, orderId: string, signal: AbortSignal) => {

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger, Metrics, UpgradeHandler } from '@pizza/infra';
+import type { OriginCheck } from './origin-policy';
 
 export type SocketTransport = 'tracking' | 'trpc';
 
@@ -8,7 +9,12 @@ export interface SocketEndpointOptions {
   transport: SocketTransport;
   /** Which upgrade requests this endpoint takes, by URL path. */
   matches: (pathname: string) => boolean;
+  /** Largest frame a client may send; a larger one closes its socket (1009). */
   maxPayload: number;
+  /** A client whose unsent data exceeds this is too slow: its socket is closed (1013). */
+  maxBufferedBytes: number;
+  /** Pages of other origins are refused (403) before the upgrade. */
+  originAllowed: OriginCheck;
   /** True when the process already holds as many sockets as it may (WS_MAX_CONNECTIONS). */
   atCapacity: () => boolean;
   metrics: Metrics;
@@ -29,14 +35,33 @@ export const CLOSE_TRY_AGAIN = 1013;
 const CLOSE_GOING_AWAY = 1001;
 const CLOSE_GRACE_MS = 2000;
 
+const FORBIDDEN_BODY = JSON.stringify({ code: 'FORBIDDEN', message: 'Pages of this origin may not open live streams (ALLOWED_ORIGINS)' });
+const FORBIDDEN = `HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(FORBIDDEN_BODY)}\r\n\r\n${FORBIDDEN_BODY}`;
+
 /**
- * What both WebSocket transports share: path routing of upgrades, the per-process connection
- * cap, the open-connections gauge and a bounded shutdown.
+ * What both WebSocket transports share: path routing of upgrades, the Origin check, the
+ * per-process connection cap, the frame size limit, the guard against clients that do not read
+ * (bufferedAmount), the open-connections gauge and a bounded shutdown.
  */
 export function createSocketEndpoint(options: SocketEndpointOptions): SocketEndpoint {
   const { transport, metrics } = options;
   const log = options.logger.child({ component: 'websocket', transport });
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload });
+
+  /**
+   * Every frame, whoever sends it (tRPC's adapter writes to the socket itself), is followed by a
+   * look at what the client has not read yet: past the limit, it is cut off.
+   */
+  const guardBuffer = (ws: WebSocket) => {
+    const send = ws.send.bind(ws) as (...args: unknown[]) => void;
+    ws.send = ((...args: unknown[]) => {
+      send(...args);
+      if (ws.readyState === ws.OPEN && ws.bufferedAmount > options.maxBufferedBytes) {
+        metrics.wsDropped.inc({ transport, reason: 'slow' });
+        ws.close(CLOSE_TRY_AGAIN, 'client too slow');
+      }
+    }) as WebSocket['send'];
+  };
 
   const accept = (ws: WebSocket, req: IncomingMessage, full: boolean) => {
     // without a listener an 'error' (e.g. an oversized frame) would crash the process
@@ -49,6 +74,7 @@ export function createSocketEndpoint(options: SocketEndpointOptions): SocketEndp
     }
     metrics.wsConnections.inc({ transport });
     ws.once('close', () => metrics.wsConnections.dec({ transport }));
+    guardBuffer(ws);
     wss.emit('connection', ws, req);
   };
 
@@ -57,6 +83,11 @@ export function createSocketEndpoint(options: SocketEndpointOptions): SocketEndp
     upgrade(req, socket, head) {
       const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
       if (!options.matches(pathname)) return false;
+      if (!options.originAllowed(req)) {
+        metrics.wsDropped.inc({ transport, reason: 'origin' });
+        socket.end(FORBIDDEN);
+        return true;
+      }
       const full = options.atCapacity();
       wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req, full));
       return true;

@@ -8,7 +8,7 @@ export interface CachedTracking {
 }
 
 /**
- * The latest tracking state per order plus the steps that led there (SPEC §7). Writes are
+ * The latest tracking state per order plus the steps that led there. Writes are
  * monotonic and atomic: a step is stored, and becomes the latest, only if it ranks above the
  * latest at that moment, so concurrent replicas and late events can never move it backwards.
  */
@@ -24,6 +24,6 @@ export interface StatusCache {
   close(): Promise<void>;
 }
 
-/** SPEC §7: the cache keeps an order for 24 h after its last change. */
+/** The cache keeps an order for 24 h after its last change. */
 export const STATUS_TTL_MS = 24 * 60 * 60 * 1000;
 

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
-import { MAX_BODY_BYTES, TRPC_SOCKET_PATH, type HealthReport } from '@pizza/contracts';
+import type { WebSocket } from 'ws';
+import { TRPC_SOCKET_PATH, type HealthReport } from '@pizza/contracts';
 import type { Logger, Metrics } from '@pizza/infra';
 import { AppError, toTRPCError } from '../app-error';
 import { appRouter } from '../router';
 import type { ApiContext } from '../trpc';
+import type { OriginCheck } from './origin-policy';
 import { meterPushes } from './push-metrics';
 import { SlowFollowerError } from './status-listener';
 import { createSocketEndpoint, type SocketEndpoint } from './socket-endpoint';
@@ -20,8 +22,20 @@ export interface TrpcSocketOptions {
   logger: Logger;
   pingIntervalMs: number;
   idleTimeoutMs: number;
+  /** A client whose unsent data exceeds this is too slow and is closed. */
+  maxBufferedBytes: number;
+  originAllowed: OriginCheck;
   atCapacity: () => boolean;
 }
+
+/**
+ * Client frames are subscription requests of a few hundred bytes (a reconnect sends them all in
+ * one array): anything larger is refused by ws (close 1009).
+ */
+export const TRPC_MAX_CLIENT_FRAME_BYTES = 8 * 1024;
+/** Subscriptions one connection may hold at once; opening one more cuts the connection off (1008). */
+export const TRPC_MAX_SUBSCRIPTIONS = 10;
+const CLOSE_POLICY_VIOLATION = 1008;
 
 /**
  * Domain errors leave the subscription as their tRPC code (NOT_FOUND), not as a 500; a client too
@@ -43,9 +57,30 @@ function withTrpcErrors(tracking: TrackingService, metrics: Metrics): TrackingSe
   };
 }
 
+/** The tracking service of one connection: at most TRPC_MAX_SUBSCRIPTIONS follows at a time. */
+function perConnection(tracking: TrackingService, ws: WebSocket, metrics: Metrics): TrackingService {
+  let active = 0;
+  return {
+    async *follow(orderId, lastEventId, signal) {
+      if (active >= TRPC_MAX_SUBSCRIPTIONS) {
+        metrics.wsDropped.inc({ transport: 'trpc', reason: 'subscriptions' });
+        ws.close(CLOSE_POLICY_VIOLATION, `more than ${TRPC_MAX_SUBSCRIPTIONS} subscriptions`);
+        throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `At most ${TRPC_MAX_SUBSCRIPTIONS} subscriptions per connection` });
+      }
+      active++;
+      try {
+        yield* tracking.follow(orderId, lastEventId, signal);
+      } finally {
+        active--;
+      }
+    },
+  };
+}
+
 /**
- * tRPC over WebSocket at `/ws/v1/trpc` (the `orders.track` subscription, SPEC §7). On shutdown
- * clients are told to reconnect (to another replica) before their sockets close.
+ * tRPC over WebSocket at `/ws/v1/trpc` (the `orders.track` subscription). Same protection as the
+ * plain socket: frame size limit, slow-reader guard, Origin check, and a cap on subscriptions per
+ * connection. On shutdown clients are told to reconnect (to another replica) before their sockets close.
  */
 export function createTrpcSocket(options: TrpcSocketOptions): SocketEndpoint {
   const { metrics, logger, health } = options;
@@ -53,7 +88,9 @@ export function createTrpcSocket(options: TrpcSocketOptions): SocketEndpoint {
   const endpoint = createSocketEndpoint({
     transport: 'trpc',
     matches: (pathname) => pathname === TRPC_SOCKET_PATH || pathname === `${TRPC_SOCKET_PATH}/`,
-    maxPayload: MAX_BODY_BYTES,
+    maxPayload: TRPC_MAX_CLIENT_FRAME_BYTES,
+    maxBufferedBytes: options.maxBufferedBytes,
+    originAllowed: options.originAllowed,
     atCapacity: options.atCapacity,
     metrics,
     logger,
@@ -61,9 +98,10 @@ export function createTrpcSocket(options: TrpcSocketOptions): SocketEndpoint {
   const handler = applyWSSHandler({
     wss: endpoint.wss,
     router: appRouter,
-    createContext: (): ApiContext => {
+    // called once per connection: the subscription count is the connection's own
+    createContext: ({ res: ws }): ApiContext => {
       const reqId = randomUUID();
-      return { reqId, tracking, stock: options.stock, health };
+      return { reqId, tracking: perConnection(tracking, ws, metrics), stock: options.stock, health };
     },
     // tRPC pings after `pingMs` of silence and drops the client if nothing comes back in `pongWaitMs`
     keepAlive: {

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { CreateOrderInput, Order } from '@pizza/contracts';
-import { sendError } from '@pizza/infra';
-import { AppError, toTRPCError } from '../app-error';
+import { sendJson } from '@pizza/infra';
+import { AppError, errorHeaders, toTRPCError } from '../app-error';
 import { toErrorBody } from '../rest/rest-error-body';
 import type { OrderService } from './order-service';
 
@@ -28,7 +28,7 @@ export function createOrderFastPath(orders: OrderService) {
     } catch (error) {
       if (!(error instanceof AppError)) throw error; // a 500, as from the adapter
       const status = getHTTPStatusCodeFromError(toTRPCError(error));
-      sendError(res, status, toErrorBody({ message: error.message, data: { appCode: error.code, ...error.details } }));
+      sendJson(res, status, toErrorBody({ message: error.message, data: { appCode: error.code, ...error.details } }), errorHeaders(status));
     }
     return true;
   };

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { createOpenApiNodeHttpHandler } from 'trpc-to-openapi';
 import { MAX_BODY_BYTES, type HealthReport } from '@pizza/contracts';
 import { BodyError, readJsonBody, sendError, sendJson, type RequestHandler, type RequestScope } from '@pizza/infra';
@@ -8,7 +9,9 @@ import { buildOpenApiDocument } from '../rest/openapi-document';
 import { rewriteErrorBodies } from '../rest/rest-error-body';
 import { serveApiDocs } from '../rest/api-docs';
 import { createOrderFastPath } from './create-order-fast-path';
+import { canonicalPath } from './canonical-path';
 import { createMenuFastPath } from './menu-fast-path';
+import { errorHeaders } from '../app-error';
 import type { ApiContext } from '../trpc';
 import type { OrderService } from './order-service';
 import { checkAdminAccess } from '../operations/admin-auth';
@@ -65,6 +68,21 @@ function methodNotAllowed(res: ServerResponse, allow: string, path: string): tru
   return true;
 }
 
+/** Answers 415 (and returns true) unless the body is declared as JSON; ours, not the adapters' (tRPC's is text/plain). */
+function refuseNonJson(req: IncomingMessage, res: ServerResponse): boolean {
+  const contentType = String(req.headers['content-type'] ?? '');
+  if (/^application\/json\s*(;|$)/i.test(contentType)) return false;
+  req.resume();
+  sendError(res, 415, { code: 'UNSUPPORTED_MEDIA_TYPE', message: `Send the body as application/json (Content-Type was ${contentType ? `"${contentType}"` : 'missing'})` });
+  return true;
+}
+
+function queryRecord(params: URLSearchParams): Record<string, string[]> {
+  const record = Object.create(null) as Record<string, string[]>;
+  for (const [key, value] of params) (record[key] ??= []).push(value);
+  return record;
+}
+
 export function orderRouteOf(_method: string, path: string): string | null {
   const route = ROUTES.find(({ pattern }) => pattern.test(path));
   if (route) return route.template;
@@ -93,7 +111,8 @@ export function createOrderHttpHandler(options: OrderHttpOptions): RequestHandle
 
   const rest = createOpenApiNodeHttpHandler({ router: appRouter, createContext, maxBodySize: MAX_BODY_BYTES,
     responseMeta: ({ paths, errors }) => {
-      const status = errors.length === 0 && paths?.[0] ? STATUS_OF[paths[0]] : undefined;
+      if (errors.length > 0) return { headers: errorHeaders(getHTTPStatusCodeFromError(errors[0]!)) };
+      const status = paths?.[0] ? STATUS_OF[paths[0]] : undefined;
       return status ? { status } : {};
     },
     onError: ({ error, req }) => {
@@ -101,6 +120,11 @@ export function createOrderHttpHandler(options: OrderHttpOptions): RequestHandle
     },
   });
   const trpc = createHTTPHandler({ router: appRouter, createContext, basePath: TRPC_PREFIX, maxBodySize: MAX_BODY_BYTES,
+    // tRPC answers some errors (content type, method) as text/plain; the body is JSON, so say so
+    responseMeta: ({ errors }) =>
+      errors.length > 0
+        ? { headers: { 'content-type': 'application/json', ...errorHeaders(Math.max(...errors.map(getHTTPStatusCodeFromError))) } }
+        : {},
     onError: ({ error, req }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR') scopes.get(req)?.log.error({ err: error.cause ?? error }, 'tRPC procedure failed');
     },
@@ -110,22 +134,36 @@ export function createOrderHttpHandler(options: OrderHttpOptions): RequestHandle
   let openApiJson: string | null = null;
 
   return async (req: IncomingMessage, res: ServerResponse, scope: RequestScope) => {
-    const path = scope.path;
+    let path = scope.path;
     const method = req.method ?? 'GET';
     // the hottest read: served from the serialized snapshot (REST with ETag, and tRPC menu.list)
     const menuRead = menu.readOf(req, path);
     if (menuRead && (await menu.serve(menuRead, req, res))) return true;
-    if (path.startsWith('/api/docs')) return serveApiDocs(path, res);
+    if (path.startsWith('/api/docs')) {
+      if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(res, 'GET', path);
+      return serveApiDocs(path, res);
+    }
     if (path.startsWith(TRPC_PREFIX)) {
       // queries are GETs, mutations POSTs: anything else is refused here, not failed inside tRPC
       if (method !== 'GET' && method !== 'POST') return methodNotAllowed(res, 'GET, POST', path);
+      // no streamed (JSON Lines) answers: the app's links do not ask for them, and their errors
+      // would leave as text/plain instead of a JSON error body
+      delete req.headers['trpc-accept'];
+      if (method === 'GET') delete req.headers['content-type']; // a query has no body to describe
+      if (method === 'POST' && refuseNonJson(req, res)) {
+        if (path === `${TRPC_PREFIX}orders.create`) orders.recordRejection('validation');
+        return true;
+      }
       scopes.set(req, scope);
       trpc(req, res);
       return true;
     }
+    // REST reads path parameters from the path as written: give it one spelling (margherit%61 = margherita)
+    path = canonicalPath(path);
     if (!path.startsWith(`${REST_PREFIX}/`)) return false;
 
-    const allowed = ROUTES.find(({ pattern }) => pattern.test(path))?.method;
+    const route = ROUTES.find(({ pattern }) => pattern.test(path));
+    const allowed = route?.method;
     if (allowed && method !== allowed && !(method === 'HEAD' && allowed === 'GET')) return methodNotAllowed(res, allowed, path);
     // HEAD is a GET whose body node leaves out; the adapter only knows GET
     if (method === 'HEAD') req.method = 'GET';
@@ -137,13 +175,10 @@ export function createOrderHttpHandler(options: OrderHttpOptions): RequestHandle
       return true;
     }
 
-    const isOrder = method === 'POST' && path === `${REST_PREFIX}/orders`;
+    const isOrder = method === 'POST' && route?.template === `${REST_PREFIX}/orders`;
     if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
-      const contentType = String(req.headers['content-type'] ?? '');
-      if (!/^application\/json\s*(;|$)/i.test(contentType)) {
-        req.resume();
+      if (refuseNonJson(req, res)) {
         if (isOrder) orders.recordRejection('validation');
-        sendError(res, 415, { code: 'UNSUPPORTED_MEDIA_TYPE', message: `Send the body as application/json (Content-Type was ${contentType ? `"${contentType}"` : 'missing'})` });
         return true;
       }
       let body: unknown;
@@ -164,7 +199,12 @@ export function createOrderHttpHandler(options: OrderHttpOptions): RequestHandle
     }
     scopes.set(req, scope);
     rewriteErrorBodies(res);
-    req.url = (req.url ?? '/').slice(REST_PREFIX.length) || '/';
+    const target = req.url ?? '/';
+    const query = target.indexOf('?');
+    req.url = path.slice(REST_PREFIX.length) + (query === -1 ? '' : target.slice(query));
+    // the adapter collects query parameters into a plain object (`?__proto__=1` or `?constructor=`
+    // reached Object.prototype: a 500); given one without a prototype, it uses that instead
+    (req as IncomingMessage & { query?: unknown }).query = queryRecord(scope.url.searchParams);
     await rest(req, res);
     return true;
   };

@@ -51,7 +51,13 @@ export function createOrderService(deps: OrderServiceDeps) {
         },
         command,
         idempotencyKey,
-      );
+      ).catch((error: unknown) => {
+        if (error instanceof AppError && error.code === 'SERVICE_UNAVAILABLE') {
+          // the driver's words stay here; the client gets 503 and Retry-After
+          deps.logger.warn({ err: (error.cause as Error).cause, reqId }, 'order not placed: storage unavailable');
+        }
+        throw error;
+      });
       const { order, replayed } = result;
       deps.logger.info(
         { orderId: order.id, reqId, replayed, totalCents: order.totalCents, simulate: order.simulate },

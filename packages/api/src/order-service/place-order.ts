@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { SERVICES, makeEvent, type CreateOrderCommand, type EventEnvelope, type Order } from '@pizza/contracts';
-import { StorageError, type Metrics, type Storage } from '@pizza/infra';
+import { IDEMPOTENCY_WINDOW_MS, StorageError, StorageUnavailableError, type Metrics, type Storage } from '@pizza/infra';
 import { AppError } from '../app-error';
 
 export interface PlaceOrderDeps {
@@ -31,6 +31,15 @@ function fingerprint(command: CreateOrderCommand): string {
   return createHash('sha256').update(JSON.stringify(command)).digest('hex');
 }
 
+/**
+ * The stored form of an Idempotency-Key: scoped to the customer's phone number (its digits), so
+ * two customers who happen to pick the same key never see each other's order or a conflict.
+ */
+function scopedKey(command: CreateOrderCommand, key: string): string {
+  const phone = command.customer.phone.replace(/\D/g, '');
+  return `${createHash('sha256').update(phone).digest('hex').slice(0, 16)}:${key}`;
+}
+
 const REJECT_REASON = {
   UNKNOWN_MENU_ITEM: 'unknown_item',
   INSUFFICIENT_STOCK: 'insufficient_stock',
@@ -47,12 +56,14 @@ export async function placeOrder(
   idempotencyKey?: string,
 ): Promise<{ order: Order; replayed: boolean }> {
   try {
+    const now = new Date();
+    const since = new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS).toISOString();
     const result = await deps.storage.placeOrder({
       command,
       orderId: randomUUID(),
-      now: new Date().toISOString(),
+      now: now.toISOString(),
       events: orderCreatedEvents,
-      ...(idempotencyKey ? { idempotency: { key: idempotencyKey, fingerprint: fingerprint(command) } } : {}),
+      ...(idempotencyKey ? { idempotency: { key: scopedKey(command, idempotencyKey), fingerprint: fingerprint(command), since } } : {}),
     });
     if (result.kind === 'created') {
       deps.metrics.ordersCreated.inc();
@@ -67,6 +78,10 @@ export async function placeOrder(
         ...(menuItemId !== undefined ? { menuItemId } : {}),
         ...(available !== undefined ? { available } : {}),
       });
+    }
+    if (error instanceof StorageUnavailableError) {
+      deps.metrics.ordersRejected.inc({ reason: 'unavailable' });
+      throw new AppError('SERVICE_UNAVAILABLE', 'Orders cannot be taken right now; please retry in a few seconds', {}, { cause: error });
     }
     throw error;
   }

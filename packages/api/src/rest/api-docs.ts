@@ -6,12 +6,13 @@ import type { ServerResponse } from 'node:http';
 const require = createRequire(import.meta.url);
 const swaggerDir = dirname(require.resolve('swagger-ui-dist/package.json'));
 
-const ASSETS: Record<string, string> = {
-  'swagger-ui.css': 'text/css; charset=utf-8',
-  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
-  'swagger-ui-standalone-preset.js': 'text/javascript; charset=utf-8',
-  'favicon-32x32.png': 'image/png',
-};
+/** A Map, not an object literal: a name from the URL must never reach Object.prototype (`/api/docs/constructor`). */
+const ASSETS = new Map([
+  ['swagger-ui.css', 'text/css; charset=utf-8'],
+  ['swagger-ui-bundle.js', 'text/javascript; charset=utf-8'],
+  ['swagger-ui-standalone-preset.js', 'text/javascript; charset=utf-8'],
+  ['favicon-32x32.png', 'image/png'],
+]);
 
 const PAGE = `<!doctype html>
 <html lang="en">
@@ -47,7 +48,7 @@ export async function serveApiDocs(path: string, res: ServerResponse): Promise<b
   if (path === '/api/docs' || path === '/api/docs/') return send(res, 200, 'text/html; charset=utf-8', PAGE);
   if (path === '/api/docs/init.js') return send(res, 200, 'text/javascript; charset=utf-8', INIT);
   const name = path.slice('/api/docs/'.length);
-  const type = ASSETS[name];
+  const type = ASSETS.get(name);
   if (!path.startsWith('/api/docs/') || !type) return false;
   const body = await readFile(join(swaggerDir, name));
   return send(res, 200, type, body, 'public, max-age=86400');

@@ -6,7 +6,7 @@ import type { Metrics } from '../metrics';
 import { MessageAbandoned, type BusMessage, type EventBus } from './event-bus';
 
 /**
- * The one contract every EventBus adapter passes (SPEC §5). Each adapter's test file supplies a
+ * The one contract every EventBus adapter passes. Each adapter's test file supplies a
  * factory and two read-only views of the engine (pending count, dead letters) — no mocks.
  */
 export interface BusFixture {

@@ -1,7 +1,7 @@
 import type { EventEnvelope, StreamName } from '@pizza/contracts';
 
 /**
- * The event bus port (SPEC §5). Redis Streams in the distributed topology, an in-process bus
+ * The event bus port. Redis Streams in the distributed topology, an in-process bus
  * with the same semantics in the embedded one.
  */
 export interface EventBus {

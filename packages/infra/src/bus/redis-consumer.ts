@@ -48,7 +48,7 @@ const isNoGroup = (err: unknown) => err instanceof Error && err.message.includes
 const isBusyGroup = (err: unknown) => err instanceof Error && err.message.includes('BUSYGROUP');
 
 /**
- * One consumer of a group (SPEC §5), modelled on moleculer-channels' Redis adapter:
+ * One consumer of a group, modelled on moleculer-channels' Redis adapter:
  *  - a read loop on its own connection: XREADGROUP … BLOCK … COUNT <free slots> STREAMS … >;
  *  - handlers run concurrently up to `concurrency`; an entry is acked only after its handler resolved;
  *  - owned pending entries that must be delivered again (own failures after a backoff, own pending

@@ -33,6 +33,8 @@ export interface ServiceServerOptions {
   tracing?: Tracing | null;
   /** Maps a raw path to its route template for metric labels. */
   routeOf: (method: string, path: string) => string;
+  /** Slow clients: all headers within `headersMs`, the whole request within `requestMs` (else 408, connection closed). */
+  timeouts?: { headersMs: number; requestMs: number };
 }
 
 const HEALTH_ROUTES = new Set(['/api/v1/health', '/api/v1/health/readiness', '/api/v1/health/liveness']);
@@ -54,6 +56,14 @@ export function pathnameOf(target: string): string {
   if (PLAIN_PATH.test(path) && !DOT_SEGMENT.test(path)) return path;
   return new URL(target, 'http://localhost').pathname;
 }
+
+/** A raw response for a connection node gave up on before any handler ran. */
+function rawError(status: string, code: string, message: string): string {
+  const body = JSON.stringify({ code, message });
+  return `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+}
+const BAD_REQUEST = rawError('400 Bad Request', 'VALIDATION_ERROR', 'The request is not valid HTTP');
+const REQUEST_TIMEOUT = rawError('408 Request Timeout', 'REQUEST_TIMEOUT', 'The request did not arrive in time');
 
 /** The per-request scope; the logger and the parsed URL cost something and are made only when used. */
 class Scope implements RequestScope {
@@ -109,7 +119,7 @@ export function createServiceServer(options: ServiceServerOptions): Server {
         logger.error({ err: error }, 'metrics collection failed');
         if (!res.headersSent) sendJson(res, 500, { code: 'INTERNAL_ERROR', message: 'Internal server error' });
       }
-      return; // scrapes are not counted (SPEC §9)
+      return; // scrapes are not counted
     }
 
     const route = health ?? options.routeOf(method, path);
@@ -128,7 +138,7 @@ export function createServiceServer(options: ServiceServerOptions): Server {
           sendJson(res, 200, { status: 'ok', service, checks: {} });
           return;
         }
-        const report = await checkHealth(service, options.probes);
+        const report = await checkHealth(service, options.probes, logger);
         sendJson(res, report.status === 'ok' ? 200 : 503, report);
         return;
       }
@@ -143,9 +153,18 @@ export function createServiceServer(options: ServiceServerOptions): Server {
     }
   };
 
-  const server = createServer((req, res) => {
-    void (options.tracing ? options.tracing.serve(req, res, () => handle(req, res)) : handle(req, res));
-  });
+  const timeouts = options.timeouts ?? { headersMs: 10_000, requestMs: 30_000 };
+  const server = createServer(
+    {
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: timeouts.requestMs,
+      // how often node looks for requests past those timeouts (its default, 30 s, would let them run that long)
+      connectionsCheckingInterval: Math.max(250, Math.min(1000, timeouts.headersMs / 4)),
+    },
+    (req, res) => {
+      void (options.tracing ? options.tracing.serve(req, res, () => handle(req, res)) : handle(req, res));
+    },
+  );
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     try {
       for (const upgrade of options.upgrades ?? []) {
@@ -158,8 +177,14 @@ export function createServiceServer(options: ServiceServerOptions): Server {
       socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     }
   });
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    // a response already under way on this socket (e.g. a 405 sent before its body was read, whose
+    // leftover bytes then failed to parse) must not be followed by a second one: just close
+    const current = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage;
+    if (current?.headersSent) return void socket.destroy();
+    if (!socket.writable) return;
+    // a request past headersTimeout/requestTimeout (a slow client) is a 408; anything else node cannot parse, a 400
+    socket.end(error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? REQUEST_TIMEOUT : BAD_REQUEST);
   });
   server.keepAliveTimeout = 65_000; // longer than NGINX's upstream keepalive
   return server;

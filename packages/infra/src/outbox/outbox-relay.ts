@@ -30,7 +30,7 @@ export interface OutboxRelay {
 }
 
 /**
- * Publishes the outbox (SPEC §3, §5): rows written in the same transaction as the change that caused
+ * Publishes the outbox: rows written in the same transaction as the change that caused
  * them are published in order and marked sent only after the bus accepted them. A crash between
  * commit and publish leaves the rows unsent, and the next pass (on restart) publishes them; the
  * resulting duplicates, if any, are dropped by the consumers' inbox.

@@ -116,7 +116,7 @@ export async function startService(options: RunServiceOptions): Promise<RunningS
   const registry = createServiceRegistry({
     ...(config.REDIS_URL ? { redisUrl: config.REDIS_URL } : {}),
     instance: runtime.consumerName,
-    report: () => checkHealth(options.service, probes),
+    report: () => checkHealth(options.service, probes, logger),
     logger,
   });
   const server = createServiceServer({
@@ -127,6 +127,7 @@ export async function startService(options: RunServiceOptions): Promise<RunningS
     handlers: [servicesHealthHandler(registry), ...modules.flatMap((m) => m.handlers ?? [])],
     upgrades: modules.flatMap((m) => m.upgrades ?? []),
     tracing,
+    timeouts: { headersMs: config.HTTP_HEADERS_TIMEOUT_MS, requestMs: config.HTTP_REQUEST_TIMEOUT_MS },
     routeOf: (method, path) => {
       if (path === SERVICES_HEALTH_PATH || path === `${SERVICES_HEALTH_PATH}/`) return SERVICES_HEALTH_PATH;
       for (const m of modules) {
@@ -188,7 +189,7 @@ const SERVICES_HEALTH_PATH = '/api/v1/health/services';
 
 /** `GET /api/v1/health/services`: the health of every live service instance (dev tools). */
 function servicesHealthHandler(registry: ServiceRegistry): RequestHandler {
-  return async (req, res, { path }) => {
+  return async (req, res, { path, log }) => {
     if (path !== SERVICES_HEALTH_PATH && path !== `${SERVICES_HEALTH_PATH}/`) return false;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       sendJson(res, 405, { code: 'METHOD_NOT_ALLOWED', message: `${SERVICES_HEALTH_PATH} answers GET only` }, { allow: 'GET, HEAD' });
@@ -197,7 +198,8 @@ function servicesHealthHandler(registry: ServiceRegistry): RequestHandler {
     try {
       sendJson(res, 200, { services: await registry.list() });
     } catch (err) {
-      sendJson(res, 503, { code: 'SERVICE_UNAVAILABLE', message: `The service registry does not answer: ${(err as Error).message}` });
+      log.warn({ err }, 'service registry does not answer');
+      sendJson(res, 503, { code: 'SERVICE_UNAVAILABLE', message: 'The service registry does not answer' }, { 'retry-after': '5' });
     }
     return true;
   };

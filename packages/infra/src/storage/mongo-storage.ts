@@ -1,5 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   MongoClient,
+  MongoError,
   MongoServerError,
   type ClientSession,
   type Collection,
@@ -16,14 +18,16 @@ import {
   type Order,
 } from '@pizza/contracts';
 import { insufficientStock, newOrder, replayOf, unknownMenuItem, type TakenLine } from './new-order';
-import type {
-  ApplyResult,
-  Decide,
-  InboxKey,
-  OutboxRecord,
-  PlaceOrderRequest,
-  PlaceOrderResult,
-  Storage,
+import {
+  StorageError,
+  StorageUnavailableError,
+  type ApplyResult,
+  type Decide,
+  type InboxKey,
+  type OutboxRecord,
+  type PlaceOrderRequest,
+  type PlaceOrderResult,
+  type Storage,
 } from './storage-port';
 
 /** Documents carry our ids as `_id`; `position` keeps the menu in seed order. */
@@ -69,6 +73,12 @@ const TRANSACTION: TransactionOptions = {
  * label that makes withTransaction retry (real MongoDB labels it and retries inside withTransaction).
  */
 const LOST_RACE = new Set([11000, 112]);
+const TRANSIENT_LABELS = ['TransientTransactionError', 'UnknownTransactionCommitResult', 'RetryableWriteError'];
+/**
+ * Bounds one unit of work, the driver's own transient-error retries included (without it
+ * withTransaction keeps retrying for 120 s): past it, the caller hears "unavailable".
+ */
+const WORK_TIMEOUT_MS = 10_000;
 
 const outboxCounter = (source: string) => `outbox:${source}`;
 
@@ -98,7 +108,15 @@ class MongoStorage implements Storage {
 
   constructor(url: string) {
     // ignoreUndefined: an absent optional field must stay absent, not come back as null.
-    this.client = new MongoClient(url, { ignoreUndefined: true });
+    // serverSelectionTimeoutMS: an unreachable store is reported within seconds, not after 30 s.
+    // serverMonitoringMode 'poll': the streaming (exhaust) hello of the default mode ends early on the
+    // jongodb test server; the driver then marks the server unknown and clears the pool, failing every
+    // operation in flight (and resetting their connections). Polling works the same on every server.
+    this.client = new MongoClient(url, {
+      ignoreUndefined: true,
+      serverSelectionTimeoutMS: WORK_TIMEOUT_MS,
+      serverMonitoringMode: 'poll',
+    });
     this.db = this.client.db();
     this.menu = this.db.collection('menu_items');
     this.orders = this.db.collection('orders');
@@ -117,6 +135,7 @@ class MongoStorage implements Storage {
     await this.orders.createIndex({ createdAt: 1 });
     await this.orders.createIndex({ status: 1, createdAt: 1 });
     await this.idempotencyKeys.createIndex({ orderId: 1 });
+    await this.idempotencyKeys.createIndex({ createdAt: 1 });
     await this.deliveries.createIndex({ orderId: 1 }, { unique: true });
     await this.inbox.createIndex({ group: 1, eventId: 1 }, { unique: true });
     await this.outbox.createIndex({ source: 1, sentAt: 1, seq: 1 });
@@ -168,11 +187,26 @@ class MongoStorage implements Storage {
    * journal flushes (WiredTiger groups the commits of concurrent writers into one journal write).
    */
   async placeOrder(request: PlaceOrderRequest): Promise<PlaceOrderResult> {
+    let attempt = 0;
     return this.transaction(async (session): Promise<PlaceOrderResult> => {
+      // A rerun after an unknown commit result (e.g. the connection reset while committing): the
+      // order id is this request's own, so finding it means the earlier attempt did commit.
+      // (With a key, the key's record tells: it names this request's order id.)
       const { idempotency } = request;
+      if (attempt++ > 0 && !idempotency) {
+        const committed = await this.findOrder(request.orderId, session);
+        if (committed) return { kind: 'created', order: committed };
+      }
       if (idempotency) {
         const stored = await this.idempotencyKeys.findOne({ _id: idempotency.key }, { session });
-        if (stored) return replayOf(idempotency, stored, await this.findOrder(stored.orderId, session));
+        if (stored?.orderId === request.orderId) {
+          const committed = await this.findOrder(request.orderId, session);
+          if (committed) return { kind: 'created', order: committed };
+        }
+        if (stored && stored.createdAt >= idempotency.since)
+          return replayOf(idempotency, stored, await this.findOrder(stored.orderId, session));
+        // expired: this request starts afresh
+        if (stored) await this.idempotencyKeys.deleteOne({ _id: idempotency.key }, { session });
       }
       const lines: TakenLine[] = [];
       for (const { menuItemId, quantity } of request.command.items) {
@@ -236,6 +270,10 @@ class MongoStorage implements Storage {
     return { inbox: inbox.deletedCount, outbox: outbox.deletedCount };
   }
 
+  async pruneIdempotencyKeys(before: string): Promise<number> {
+    return (await this.idempotencyKeys.deleteMany({ createdAt: { $lt: before } })).deletedCount;
+  }
+
   async getDeliveryByOrder(orderId: string): Promise<Delivery | null> {
     return this.findDelivery(orderId);
   }
@@ -276,20 +314,32 @@ class MongoStorage implements Storage {
 
   /**
    * Runs `work` in one transaction (withTransaction retries it on transient errors). After a lost race, running
-   * it once more lets it see the winner's record and answer 'replayed' / IDEMPOTENCY_CONFLICT / 'duplicate'.
+   * it again lets it see the winner's record and answer 'replayed' / IDEMPOTENCY_CONFLICT / 'duplicate'. Races
+   * still lost after WORK_TIMEOUT_MS, and any other driver or socket error, are StorageUnavailableError.
    */
   private async transaction<T>(work: (session: ClientSession) => Promise<T>): Promise<T> {
-    try {
-      return await this.withTransaction(work);
-    } catch (error) {
-      if (error instanceof MongoServerError && LOST_RACE.has(Number(error.code)))
-        return this.withTransaction(work);
-      throw error;
+    const deadline = Date.now() + WORK_TIMEOUT_MS;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.withTransaction(work);
+      } catch (error) {
+        // the driver's errors, and the socket errors it lets through (EPIPE: "socket ended by the other party")
+        const fromStore = error instanceof MongoError || typeof (error as NodeJS.ErrnoException).code === 'string';
+        if (error instanceof StorageError || !fromStore) throw error;
+        if (!(error instanceof MongoError)) throw new StorageUnavailableError('MongoDB', error);
+        const lostRace = error instanceof MongoServerError && LOST_RACE.has(Number(error.code));
+        // e.g. a cleared pool or a reset connection outside the driver's own retries: worth another run
+        const transient = TRANSIENT_LABELS.some((label) => error.hasErrorLabel(label));
+        // racers spread out instead of colliding again (the driver's own policy: jittered, growing, capped)
+        const backoff = Math.random() * Math.min(5 * 1.5 ** attempt, 500);
+        if (!(lostRace || transient) || Date.now() + backoff > deadline) throw new StorageUnavailableError('MongoDB', error);
+        await sleep(backoff);
+      }
     }
   }
 
   private async withTransaction<T>(work: (session: ClientSession) => Promise<T>): Promise<T> {
-    const session = this.client.startSession();
+    const session = this.client.startSession({ defaultTimeoutMS: WORK_TIMEOUT_MS });
     try {
       return await session.withTransaction(() => work(session), TRANSACTION);
     } finally {

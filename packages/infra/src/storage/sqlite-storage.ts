@@ -11,15 +11,22 @@ import {
 } from '@pizza/contracts';
 import { turnBatch, type TurnBatch } from '../batching/turn-batch';
 import { insufficientStock, newOrder, replayOf, unknownMenuItem, type TakenLine } from './new-order';
-import type {
-  ApplyResult,
-  Decide,
-  InboxKey,
-  OutboxRecord,
-  PlaceOrderRequest,
-  PlaceOrderResult,
-  Storage,
+import {
+  StorageUnavailableError,
+  type ApplyResult,
+  type Decide,
+  type InboxKey,
+  type OutboxRecord,
+  type PlaceOrderRequest,
+  type PlaceOrderResult,
+  type Storage,
 } from './storage-port';
+
+/**
+ * SQLite result codes that say the file cannot take the work now (locked past busy_timeout,
+ * read-only, disk full or failing, gone) rather than that the statement is wrong.
+ */
+const UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|READONLY|IOERR|FULL|CANTOPEN|PROTOCOL|NOTADB|CORRUPT)/;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS menu_items (
@@ -76,6 +83,7 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
   order_id    TEXT NOT NULL REFERENCES orders (id),
   created_at  TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS idempotency_keys_created_at ON idempotency_keys (created_at);
 `;
 
 const MENU_COLUMNS = 'id, name, description, category, price_cents AS priceCents, stock';
@@ -115,9 +123,11 @@ function prepareStatements(db: Database.Database) {
       'UPDATE orders SET status = @status, updated_at = @updatedAt, data = @data WHERE id = @id',
     ),
 
-    getIdempotencyKey: db.prepare<[string], { fingerprint: string; orderId: string }>(
-      'SELECT fingerprint, order_id AS orderId FROM idempotency_keys WHERE key = ?',
+    getIdempotencyKey: db.prepare<[string], { fingerprint: string; orderId: string; createdAt: string }>(
+      'SELECT fingerprint, order_id AS orderId, created_at AS createdAt FROM idempotency_keys WHERE key = ?',
     ),
+    deleteIdempotencyKey: db.prepare<[string]>('DELETE FROM idempotency_keys WHERE key = ?'),
+    pruneIdempotencyKeys: db.prepare<[string]>('DELETE FROM idempotency_keys WHERE created_at < ?'),
     insertIdempotencyKey: db.prepare<{
       key: string;
       fingerprint: string;
@@ -201,7 +211,12 @@ class SqliteStorage implements Storage {
   }
 
   private write<T>(work: () => T): T {
-    return this.transaction.immediate(work) as T;
+    try {
+      return this.transaction.immediate(work) as T;
+    } catch (error) {
+      if (error instanceof Database.SqliteError && UNAVAILABLE.test(error.code)) throw new StorageUnavailableError('SQLite', error);
+      throw error;
+    }
   }
 
   /** `work` in its own savepoint of the turn's shared transaction; resolves once that transaction committed. */
@@ -284,7 +299,8 @@ class SqliteStorage implements Storage {
     const { idempotency } = request;
     if (idempotency) {
       const stored = sql.getIdempotencyKey.get(idempotency.key);
-      if (stored) return replayOf(idempotency, stored, this.readOrder(stored.orderId));
+      if (stored && stored.createdAt >= idempotency.since) return replayOf(idempotency, stored, this.readOrder(stored.orderId));
+      if (stored) sql.deleteIdempotencyKey.run(idempotency.key); // expired: this request starts afresh
     }
     const lines = request.command.items.map((line): TakenLine => {
       const item = sql.getMenuItem.get(line.menuItemId);
@@ -301,7 +317,8 @@ class SqliteStorage implements Storage {
       updatedAt: order.updatedAt,
       data: JSON.stringify(order),
     });
-    if (idempotency) sql.insertIdempotencyKey.run({ ...idempotency, orderId: order.id, createdAt: request.now });
+    if (idempotency)
+      sql.insertIdempotencyKey.run({ key: idempotency.key, fingerprint: idempotency.fingerprint, orderId: order.id, createdAt: request.now });
     this.appendOutbox(request.events(order), request.now);
     return { kind: 'created', order };
   }
@@ -372,6 +389,11 @@ class SqliteStorage implements Storage {
   async pruneHandled(before: string): Promise<{ inbox: number; outbox: number }> {
     const sql = this.sql;
     return this.write(() => ({ inbox: sql.pruneInbox.run(before).changes, outbox: sql.pruneOutbox.run(before).changes }));
+  }
+
+  async pruneIdempotencyKeys(before: string): Promise<number> {
+    const sql = this.sql;
+    return this.write(() => sql.pruneIdempotencyKeys.run(before).changes);
   }
 
   private readOrder(id: string): Order | null {

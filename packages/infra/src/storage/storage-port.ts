@@ -51,7 +51,13 @@ export interface Storage {
    * rows), so the tables do not grow forever. Returns how many rows went.
    */
   pruneHandled(before: string): Promise<{ inbox: number; outbox: number }>;
+
+  /** Forgets Idempotency-Keys recorded before `before`; returns how many went. */
+  pruneIdempotencyKeys(before: string): Promise<number>;
 }
+
+/** How long an Idempotency-Key is remembered: after it, the same key places a new order. */
+export const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
 
 export interface PlaceOrderRequest {
   /** Validated input (defaults applied). */
@@ -61,7 +67,8 @@ export interface PlaceOrderRequest {
   now: string;
   /** Builds the outbox events from the stored order (called inside the transaction). */
   events: (order: Order) => EventEnvelope[];
-  idempotency?: { key: string; fingerprint: string };
+  /** `since`: a key recorded before this time has expired and is treated as never seen. */
+  idempotency?: { key: string; fingerprint: string; since: string };
 }
 
 export type PlaceOrderResult =
@@ -102,5 +109,17 @@ export class StorageError extends Error {
   ) {
     super(message);
     this.name = 'StorageError';
+  }
+}
+
+/**
+ * The store cannot do the work now: unreachable, locked, read-only, or a transaction that still
+ * could not commit after its retries. Nothing was changed; the caller may try again later (the
+ * API answers 503 with Retry-After). `cause` keeps the driver's error for the log.
+ */
+export class StorageUnavailableError extends Error {
+  constructor(store: string, cause: unknown) {
+    super(`${store} is unavailable`, { cause });
+    this.name = 'StorageUnavailableError';
   }
 }

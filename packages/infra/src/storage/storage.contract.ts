@@ -10,7 +10,7 @@ import {
   type EventEnvelope,
 } from '@pizza/contracts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StorageError, type PlaceOrderRequest, type Storage } from './storage-port';
+import { IDEMPOTENCY_WINDOW_MS, StorageError, type PlaceOrderRequest, type Storage } from './storage-port';
 
 /** What an adapter's test file hands the contract: a fresh, empty, not yet initialised store per test. */
 export interface StorageHarness {
@@ -47,14 +47,17 @@ function orderEvents(order: Order): EventEnvelope[] {
 
 function placeRequest(
   items: CreateOrderCommand['items'],
-  idempotency?: PlaceOrderRequest['idempotency'],
+  idempotency?: { key: string; fingerprint: string; since?: string },
+  now = new Date(),
 ): PlaceOrderRequest {
   return {
     command: command(items),
     orderId: randomUUID(),
-    now: new Date().toISOString(),
+    now: now.toISOString(),
     events: orderEvents,
-    idempotency,
+    ...(idempotency
+      ? { idempotency: { since: new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS).toISOString(), ...idempotency } }
+      : {}),
   };
 }
 
@@ -104,7 +107,7 @@ async function storageError(promise: Promise<unknown>): Promise<StorageError> {
 const inboxKey = (group = 'orders-group') => ({ group, eventId: randomUUID() });
 
 /**
- * The behaviour every Storage adapter must show (SPEC §3 stock rule, §5 idempotent consumers). Each adapter's
+ * The behaviour every Storage adapter must show (the stock rule, idempotent consumers). Each adapter's
  * test file calls this with a factory for a fresh store.
  */
 export function storageContract(name: string, make: () => Promise<StorageHarness>): void {
@@ -312,6 +315,32 @@ export function storageContract(name: string, make: () => Promise<StorageHarness
         expect(a.order.id).toBe(b.order.id);
         expect(await stockOf('pepperoni')).toBe(196);
         expect(await storage.pendingOutbox(SERVICES.order, 10)).toHaveLength(2);
+      });
+
+      it('treats a key recorded before its window as never seen: a new order, stock taken again', async () => {
+        const dayAgo = new Date(Date.now() - IDEMPOTENCY_WINDOW_MS - 60_000);
+        const first = await storage.placeOrder(placeRequest(lines, { key: 'k-4', fingerprint: 'body-a' }, dayAgo));
+        // another body too: an expired key conflicts with nothing
+        const second = await storage.placeOrder(placeRequest([{ menuItemId: 'cola', quantity: 1 }], { key: 'k-4', fingerprint: 'body-b' }));
+        const third = await storage.placeOrder(placeRequest([{ menuItemId: 'cola', quantity: 1 }], { key: 'k-4', fingerprint: 'body-b' }));
+
+        expect(second.kind).toBe('created');
+        expect(second.order.id).not.toBe(first.order.id);
+        expect(third).toEqual({ kind: 'replayed', order: second.order });
+        expect(await stockOf('cola')).toBe(499);
+      });
+
+      it('pruneIdempotencyKeys forgets keys recorded before the cutoff and keeps the others', async () => {
+        const old = new Date(Date.now() - 2 * IDEMPOTENCY_WINDOW_MS);
+        await storage.placeOrder(placeRequest(lines, { key: 'k-old', fingerprint: 'body-a' }, old));
+        const recent = await storage.placeOrder(placeRequest(lines, { key: 'k-new', fingerprint: 'body-a' }));
+
+        expect(await storage.pruneIdempotencyKeys(new Date(Date.now() - IDEMPOTENCY_WINDOW_MS).toISOString())).toBe(1);
+        expect(await storage.pruneIdempotencyKeys(new Date(Date.now() - IDEMPOTENCY_WINDOW_MS).toISOString())).toBe(0);
+        // the recent key still replays; the pruned one would place a new order even within an old window
+        expect(await storage.placeOrder(placeRequest(lines, { key: 'k-new', fingerprint: 'body-a' }))).toEqual({ kind: 'replayed', order: recent.order });
+        const reused = await storage.placeOrder(placeRequest(lines, { key: 'k-old', fingerprint: 'body-a', since: old.toISOString() }));
+        expect(reused.kind).toBe('created');
       });
     });
 

@@ -51,7 +51,8 @@ export async function startMongoServer(database: string): Promise<MongoServer> {
     url: url.toString(),
     real: false,
     stop: async () => {
-      if (child.exitCode !== null) return;
+      // a killed child has a signalCode and no exitCode: stopping it again must not wait for a second exit
+      if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGKILL');
       await once(child, 'exit');
     },
