@@ -49,5 +49,6 @@ export function traceStorage(storage: Storage, kit: TraceKit, system: string): S
     pendingOutbox: (source, limit) => storage.pendingOutbox(source, limit),
     markOutboxSent: (ids) => storage.markOutboxSent(ids),
     pruneHandled: (before) => storage.pruneHandled(before),
+    pruneIdempotencyKeys: (before) => storage.pruneIdempotencyKeys(before),
   };
 }
