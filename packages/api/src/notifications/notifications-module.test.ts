@@ -399,6 +399,21 @@ describe('SSE GET /api/v1/orders/{id}/events', () => {
     expect(await post.json()).toMatchObject({ code: 'METHOD_NOT_ALLOWED' });
   });
 
+  it('refuses a page of a foreign origin with 403 JSON before any stream; the own origin and ALLOWED_ORIGINS open', async () => {
+    const app = await startNotifications('embedded', { ALLOWED_ORIGINS: 'https://shop.example' });
+    const orderId = await app.placeOrder();
+    const url = `${app.http}${orderEventsPath(orderId)}`;
+    const refused = await fetch(url, { headers: { origin: 'https://evil.example' } });
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('ALLOWED_ORIGINS') });
+    expect(await metric(app.http, 'ws_connections_dropped_total', { transport: 'sse', reason: 'origin' })).toBe(1);
+    for (const origin of ['https://shop.example', new URL(app.http).origin]) {
+      const opened = sse(app, orderId, { origin });
+      expect(await opened.client.status, origin).toBe(200);
+      await opened.client.waitForEvents(1);
+    }
+  });
+
   it('counts SSE streams in WS_MAX_CONNECTIONS: 503 with Retry-After over the cap, for both kinds of client', async () => {
     const app = await startNotifications('embedded', { WS_MAX_CONNECTIONS: '2' });
     const orderId = await app.placeOrder();
