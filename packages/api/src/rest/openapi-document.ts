@@ -12,7 +12,11 @@ const TAGS = [
   { name: 'menu', description: 'What can be ordered, with live stock' },
   { name: 'orders', description: 'Placing an order and reading it back' },
   { name: 'health', description: 'Dependency checks of this service and of every running instance' },
+  { name: 'admin', description: 'The operations API (control room): needs the admin bearer token (ADMIN_TOKEN)' },
 ];
+const METHODS = ['get', 'post', 'put', 'delete'] as const;
+/** The admin routes' scheme: `Authorization: Bearer <ADMIN_TOKEN>`. */
+const ADMIN_SCHEME = 'adminBearer';
 
 /** The OpenAPI 3 document of the REST API, generated from the tRPC router (plus health). */
 export function buildOpenApiDocument() {
@@ -41,6 +45,7 @@ export function buildOpenApiDocument() {
       },
       '/orders/{id}/events': {
         get: {
+          operationId: 'orders-events',
           tags: ['orders'],
           summary: 'Follow an order live as Server-Sent Events (served by the notifications service)',
           description:
@@ -58,7 +63,7 @@ export function buildOpenApiDocument() {
             '404': { description: 'No such order (also for a malformed id)', content: { 'application/json': { schema: ErrorBody } } },
             '503': {
               description: 'Too many live connections on this server; retry after `Retry-After` seconds',
-              headers: { 'Retry-After': { schema: { type: 'integer' } } },
+              headers: { 'Retry-After': { schema: { type: 'integer', minimum: 1, maximum: 3600 } } },
               content: { 'application/json': { schema: ErrorBody } },
             },
           },
@@ -80,22 +85,23 @@ export function buildOpenApiDocument() {
     };
   }
   // The shop is public: anyone may read the menu, order, and read an order by its unguessable id.
-  // Say so on every operation instead of leaving the adapter's unused bearer scheme behind.
+  // Say so on every operation; the admin routes alone need the bearer token.
   doc.tags = TAGS;
   delete doc.externalDocs; // a relative URL (/api/docs) is not the absolute URI the field requires
   for (const item of Object.values(doc.paths ?? {}))
-    for (const operation of [item?.get, item?.post])
+    for (const operation of METHODS.map((method) => item?.[method]))
       if (operation?.responses) operation.responses['500'] ??= { description: 'A bug: logged with the request id, no details here', content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } } };
   // every integer here (cents, stock, quantities, counts) fits 64 bits; say which
   visitSchemas(doc, (schema) => {
     if (schema.type === 'integer' && schema.format === undefined) schema.format = 'int64';
   });
-  if (doc.components?.securitySchemes) delete doc.components.securitySchemes;
+  // One scheme, for the admin routes only (the adapter names its own and puts it on some operations).
+  doc.components = { ...doc.components, securitySchemes: { [ADMIN_SCHEME]: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' } } };
   doc.security = [];
-  for (const item of Object.values(doc.paths ?? {}))
-    for (const method of ['get', 'post'] as const) {
+  for (const [path, item] of Object.entries(doc.paths ?? {}))
+    for (const method of METHODS) {
       const operation = item?.[method];
-      if (operation) operation.security = [];
+      if (operation) operation.security = path.startsWith('/admin/') ? [{ [ADMIN_SCHEME]: [] }] : [];
     }
   const menuList = doc.paths?.['/menu']?.get;
   if (menuList?.responses) menuList.responses['405'] = { description: 'Only GET and HEAD', content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } } };
