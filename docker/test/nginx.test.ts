@@ -429,6 +429,9 @@ describe('edge NGINX (nginx.conf + default.conf.template)', () => {
 
     // tRPC mutations share the budget; tRPC queries (GET) do not count.
     expect((await http(port, '/api/trpc/orders.create', { method: 'POST', body: '{}' })).status).toBe(429);
+    // an admin call in the batch (with any Authorization) does not carry an order past the limit
+    const batch = await http(port, '/api/trpc/admin.setStock,orders.create?batch=1', { method: 'POST', headers: { Authorization: 'Bearer x' }, body: '{}' });
+    expect(batch.status).toBe(429);
     expect((await http(port, '/api/trpc/menu.list')).status).toBe(200);
     expect((await http(port, '/api/v1/orders/o-1')).status).toBe(200);
   });

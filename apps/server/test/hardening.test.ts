@@ -122,6 +122,15 @@ describe('tRPC socket limits', () => {
     expect(metrics).toMatch(/ws_connections_dropped_total\{[^}]*transport="trpc"[^}]*reason="subscriptions"[^}]*\} 1/);
   });
 
+  it('counts menu.stock subscriptions in the same cap: 10 of them and one order track get 1008', async () => {
+    const order = await placeOrder();
+    const ws = await open();
+    const code = closed(ws);
+    for (let id = 1; id <= 10; id++) ws.send(JSON.stringify({ id, method: 'subscription', params: { path: 'menu.stock' } }));
+    ws.send(JSON.stringify({ id: 11, method: 'subscription', params: { path: 'orders.track', input: { orderId: order.id } } }));
+    expect(await code).toBe(1008);
+  });
+
   it('keeps ten subscriptions on one connection', async () => {
     const order = await placeOrder();
     const ws = await open();

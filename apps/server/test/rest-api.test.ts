@@ -250,6 +250,15 @@ describe('Idempotency-Key', () => {
     expect(res.status).toBe(409);
     expect(ErrorBody.parse(res.body).code).toBe('IDEMPOTENCY_CONFLICT');
   });
+
+  it('answers 409 for the same key from another customer, never their order', async () => {
+    const first = await post(validOrder([{ menuItemId: 'cola', quantity: 1 }]), { 'idempotency-key': 'conflict-2' });
+    const other = validOrder([{ menuItemId: 'cola', quantity: 1 }]);
+    const res = await post({ ...other, customer: { ...other.customer, phone: '+1 555 0100 999' } }, { 'idempotency-key': 'conflict-2' });
+    expect(first.status).toBe(201);
+    expect(res.status).toBe(409);
+    expect(ErrorBody.parse(res.body).code).toBe('IDEMPOTENCY_CONFLICT');
+  });
 });
 
 // Unkeyed orders take a shorter path than keyed ones (which go through the OpenAPI adapter): same answers.

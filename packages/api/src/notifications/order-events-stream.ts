@@ -68,6 +68,8 @@ export function createOrderEventsStream(options: OrderEventsStreamOptions): Orde
   const keepAliveMs = Math.min(options.keepAliveMs, 15_000);
 
   const stream = async (req: IncomingMessage, res: ServerResponse, orderId: string, lastEventId: string | null) => {
+    // gone while the order was looked up: its 'close' has fired already and would never free the slot
+    if (res.destroyed || req.destroyed) return;
     const abort = new AbortController();
     open.add(res);
     metrics.wsConnections.inc({ transport: 'sse' });

@@ -57,23 +57,24 @@ function withTrpcErrors(tracking: TrackingService, metrics: Metrics): TrackingSe
   };
 }
 
-/** The tracking service of one connection: at most TRPC_MAX_SUBSCRIPTIONS follows at a time. */
-function perConnection(tracking: TrackingService, ws: WebSocket, metrics: Metrics): TrackingService {
+/**
+ * The subscriptions of one connection, whatever they follow (orders, menu stock): at most
+ * TRPC_MAX_SUBSCRIPTIONS at once; one more closes the connection.
+ */
+function subscriptionSlots(ws: WebSocket, metrics: Metrics) {
   let active = 0;
-  return {
-    async *follow(orderId, lastEventId, signal) {
-      if (active >= TRPC_MAX_SUBSCRIPTIONS) {
-        metrics.wsDropped.inc({ transport: 'trpc', reason: 'subscriptions' });
-        ws.close(CLOSE_POLICY_VIOLATION, `more than ${TRPC_MAX_SUBSCRIPTIONS} subscriptions`);
-        throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `At most ${TRPC_MAX_SUBSCRIPTIONS} subscriptions per connection` });
-      }
-      active++;
-      try {
-        yield* tracking.follow(orderId, lastEventId, signal);
-      } finally {
-        active--;
-      }
-    },
+  return async function* held<T>(follow: () => AsyncIterable<T>): AsyncGenerator<T> {
+    if (active >= TRPC_MAX_SUBSCRIPTIONS) {
+      metrics.wsDropped.inc({ transport: 'trpc', reason: 'subscriptions' });
+      ws.close(CLOSE_POLICY_VIOLATION, `more than ${TRPC_MAX_SUBSCRIPTIONS} subscriptions`);
+      throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `At most ${TRPC_MAX_SUBSCRIPTIONS} subscriptions per connection` });
+    }
+    active++;
+    try {
+      yield* follow();
+    } finally {
+      active--;
+    }
   };
 }
 
@@ -101,7 +102,13 @@ export function createTrpcSocket(options: TrpcSocketOptions): SocketEndpoint {
     // called once per connection: the subscription count is the connection's own
     createContext: ({ res: ws }): ApiContext => {
       const reqId = randomUUID();
-      return { reqId, tracking: perConnection(tracking, ws, metrics), stock: options.stock, health };
+      const held = subscriptionSlots(ws, metrics);
+      return {
+        reqId,
+        tracking: { follow: (orderId, lastEventId, signal) => held(() => tracking.follow(orderId, lastEventId, signal)) },
+        stock: { follow: (signal) => held(() => options.stock.follow(signal)) },
+        health,
+      };
     },
     // tRPC pings after `pingMs` of silence and drops the client if nothing comes back in `pongWaitMs`
     keepAlive: {

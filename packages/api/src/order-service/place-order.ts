@@ -31,15 +31,6 @@ function fingerprint(command: CreateOrderCommand): string {
   return createHash('sha256').update(JSON.stringify(command)).digest('hex');
 }
 
-/**
- * The stored form of an Idempotency-Key: scoped to the customer's phone number (its digits), so
- * two customers who happen to pick the same key never see each other's order or a conflict.
- */
-function scopedKey(command: CreateOrderCommand, key: string): string {
-  const phone = command.customer.phone.replace(/\D/g, '');
-  return `${createHash('sha256').update(phone).digest('hex').slice(0, 16)}:${key}`;
-}
-
 const REJECT_REASON = {
   UNKNOWN_MENU_ITEM: 'unknown_item',
   INSUFFICIENT_STOCK: 'insufficient_stock',
@@ -63,7 +54,7 @@ export async function placeOrder(
       orderId: randomUUID(),
       now: now.toISOString(),
       events: orderCreatedEvents,
-      ...(idempotencyKey ? { idempotency: { key: scopedKey(command, idempotencyKey), fingerprint: fingerprint(command), since } } : {}),
+      ...(idempotencyKey ? { idempotency: { key: idempotencyKey, fingerprint: fingerprint(command), since } } : {}),
     });
     if (result.kind === 'created') {
       deps.metrics.ordersCreated.inc();

@@ -28,6 +28,11 @@ import {
  */
 const UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|READONLY|IOERR|FULL|CANTOPEN|PROTOCOL|NOTADB|CORRUPT)/;
 
+/** A SQLite error that says the store cannot take the work now, as the port's StorageUnavailableError. */
+function asUnavailable(error: unknown): unknown {
+  return error instanceof Database.SqliteError && UNAVAILABLE.test(error.code) ? new StorageUnavailableError('SQLite', error) : error;
+}
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS menu_items (
   id          TEXT PRIMARY KEY,
@@ -214,8 +219,7 @@ class SqliteStorage implements Storage {
     try {
       return this.transaction.immediate(work) as T;
     } catch (error) {
-      if (error instanceof Database.SqliteError && UNAVAILABLE.test(error.code)) throw new StorageUnavailableError('SQLite', error);
-      throw error;
+      throw asUnavailable(error);
     }
   }
 
@@ -278,7 +282,7 @@ class SqliteStorage implements Storage {
           } catch (error) {
             // SQLite rolled back the whole transaction itself (e.g. disk full): nothing of the batch stays.
             if (!this.db.inTransaction) throw error;
-            outcomes.push({ ok: false, error });
+            outcomes.push({ ok: false, error: asUnavailable(error) });
           }
         }
       });

@@ -166,6 +166,36 @@ describe('trace context through the outbox', () => {
   });
 });
 
+describe('trace context with group commit', () => {
+  it('orders placed in one event-loop turn (one SQLite transaction) each keep the trace of their own request', async () => {
+    const { tracing } = await tracedBus();
+    const storage = createSqliteStorage(join(mkdtempSync(join(tmpdir(), 'pizza-trace-')), 'pizza.db'));
+    await storage.init();
+    cleanups.push(() => storage.close());
+    const traced = tracing.traceStorage(storage, 'sqlite');
+    const placed: string[] = [];
+    // three requests whose placeOrder calls land in the same turn, so they share one batch
+    await Promise.all(
+      [0, 1, 2].map(() =>
+        tracing.serve(fakeRequest(), fakeResponse(), async () => {
+          const result = await traced.placeOrder(newOrderRequest().request);
+          if (result.kind === 'created') placed.push(result.order.id);
+        }),
+      ),
+    );
+    expect(placed).toHaveLength(3);
+    const rows = await storage.pendingOutbox('order-service', 50);
+    const traceOf = new Map<string, Set<string>>();
+    for (const row of rows) {
+      const traces = traceOf.get(row.envelope.orderId) ?? new Set<string>();
+      traces.add(row.envelope.traceparent!.split('-')[1]!);
+      traceOf.set(row.envelope.orderId, traces);
+    }
+    expect([...traceOf.values()].map((traces) => traces.size)).toEqual([1, 1, 1]);
+    expect(new Set([...traceOf.values()].map((traces) => [...traces][0])).size).toBe(3);
+  });
+});
+
 describe('an unreachable OTLP endpoint', () => {
   it('never holds up publishing and counts the spans it could not deliver', async () => {
     // a collector that accepts connections and never answers: every export hangs until its timeout

@@ -9,16 +9,19 @@ import { endingSpan, type TraceKit } from './trace-kit';
  * its trace context, so whoever publishes them later (even a relay after a crash) continues it.
  */
 export function traceStorage(storage: Storage, kit: TraceKit, system: string): Storage {
-  const stamp = (events: EventEnvelope[]): EventEnvelope[] => {
+  // The trace context is taken when the caller asks, not when the adapter runs the work: a SQLite
+  // group commit runs the work of several callers later, in the context of the first of them.
+  const stamper = () => {
     const fields = kit.inject(context.active());
-    return fields.traceparent ? events.map((event) => ({ ...event, ...fields })) : events;
+    return (events: EventEnvelope[]): EventEnvelope[] => (fields.traceparent ? events.map((event) => ({ ...event, ...fields })) : events);
   };
-  const stamped =
-    <In, Out>(decide: Decide<In, Out>): Decide<In, Out> =>
-    (current) => {
+  const stamped = <In, Out>(decide: Decide<In, Out>): Decide<In, Out> => {
+    const stamp = stamper();
+    return (current) => {
       const decision = decide(current);
       return decision && { ...decision, events: stamp(decision.events) };
     };
+  };
 
   const spanned = <T>(method: string, run: () => Promise<T>): Promise<T> => {
     const parent = context.active();
@@ -39,7 +42,10 @@ export function traceStorage(storage: Storage, kit: TraceKit, system: string): S
     getMenuItem: (id) => spanned('getMenuItem', () => storage.getMenuItem(id)),
     setStock: (id, stock) => spanned('setStock', () => storage.setStock(id, stock)),
     placeOrder: (request) =>
-      spanned('placeOrder', () => storage.placeOrder({ ...request, events: (order) => stamp(request.events(order)) })),
+      spanned('placeOrder', () => {
+        const stamp = stamper();
+        return storage.placeOrder({ ...request, events: (order) => stamp(request.events(order)) });
+      }),
     getOrder: (id) => spanned('getOrder', () => storage.getOrder(id)),
     listSimulatedOrdersInProgress: (limit) => storage.listSimulatedOrdersInProgress(limit),
     applyToOrder: (orderId, inbox, decide) => spanned('applyToOrder', () => storage.applyToOrder(orderId, inbox, stamped(decide))),
