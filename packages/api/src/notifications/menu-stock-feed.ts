@@ -40,9 +40,14 @@ class StockFollower {
   }
 }
 
+/** How often the feed re-reads the menu while someone follows it: stock set by an operator publishes no event. */
+const RECHECK_MS = 1000;
+
 /**
  * Live stock for open menu pages: an order taking stock (`order.created`) makes the feed read the
- * menu once (reads that pile up are coalesced) and push only the items that changed.
+ * menu once (reads that pile up are coalesced) and push only the items that changed. While anyone
+ * follows, the feed also re-reads it every second (one small read per process, not per page), so
+ * stock set from the control room reaches open pages too.
  */
 export function createMenuStockFeed(deps: { bus: EventBus; storage: Storage; logger: Logger }): MenuStockFeed {
   const { bus, storage } = deps;
@@ -52,6 +57,7 @@ export function createMenuStockFeed(deps: { bus: EventBus; storage: Storage; log
   let subscription: Subscription | null = null;
   let refreshing: Promise<void> | null = null;
   let again = false;
+  let recheck: ReturnType<typeof setInterval> | null = null;
 
   const read = async () => new Map((await storage.listMenu()).map((item) => [item.id, item.stock]));
 
@@ -97,8 +103,11 @@ export function createMenuStockFeed(deps: { bus: EventBus; storage: Storage; log
       known = await read();
       subscription = bus.subscribe([STREAMS.orders], onEvent);
       await subscription.ready;
+      recheck = setInterval(() => followers.size > 0 && scheduleRefresh(), RECHECK_MS);
+      recheck.unref();
     },
     async close() {
+      if (recheck) clearInterval(recheck);
       for (const follower of followers) follower.end();
       await subscription?.close();
       subscription = null;

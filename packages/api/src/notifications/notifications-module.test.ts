@@ -443,7 +443,7 @@ describe('SSE GET /api/v1/orders/{id}/events', () => {
 });
 
 describe('tRPC menu.stock over /ws/v1/trpc', () => {
-  it.each(['embedded', 'redis'] as const)('%s: every item at once, then only the items an order changed', async (topology) => {
+  it.each(['embedded', 'redis'] as const)('%s: every item at once, then only the items an order or an operator changed', async (topology) => {
     const app = await startNotifications(topology);
     const wsClient = createWSClient({ url: `${app.ws}/ws/v1/trpc`, WebSocket: WebSocket as unknown as typeof globalThis.WebSocket });
     cleanups.push(() => wsClient.close());
@@ -460,5 +460,10 @@ describe('tRPC menu.stock over /ws/v1/trpc', () => {
     await app.publish(journeyEvents(orderId)[0]!); // its order.created
     await expect.poll(() => updates.length, { timeout: 10_000 }).toBe(2);
     expect(updates[1]).toEqual([{ id: 'margherita', stock: before - 1 }]);
+
+    // stock set by an operator (no event on the bus) reaches the page too
+    await app.running.runtime.storage.setStock('cola', 777);
+    await expect.poll(() => updates.length, { timeout: 10_000 }).toBe(3);
+    expect(updates[2]).toEqual([{ id: 'cola', stock: 777 }]);
   });
 });
