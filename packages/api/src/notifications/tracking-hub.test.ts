@@ -172,6 +172,30 @@ describe('tracking hub', () => {
     expect(calls).toEqual(events.map(() => 'record'));
   });
 
+  it('still pushes every step while the status cache fails, and caches again once it answers', async () => {
+    const inner = createMemoryStatusCache();
+    let failing = false;
+    const flaky: StatusCache = {
+      read: (orderId) => (failing ? Promise.reject(new Error('cache down')) : inner.read(orderId)),
+      record: (orderId, steps) => (failing ? Promise.reject(new Error('cache down')) : inner.record(orderId, steps)),
+      ping: () => inner.ping(),
+      close: () => inner.close(),
+    };
+    const { hub, storage, publish } = await startHub(undefined, flaky);
+    const orderId = await placeTestOrder(storage);
+    const events = journeyEvents(orderId);
+    const f = follower(hub.follow(orderId, null));
+    expect(await f.ranks(1)).toEqual([0]);
+    failing = true;
+    await publish(...events.slice(1, 4));
+    expect(await f.ranks(3)).toEqual(JOURNEY_RANKS.slice(1, 4));
+    failing = false;
+    await publish(...events.slice(4));
+    expect(await f.ranks(JOURNEY_RANKS.length - 4)).toEqual(JOURNEY_RANKS.slice(4));
+    await expect.poll(async () => (await inner.read(orderId))?.latest.status).toBe('delivered');
+    await f.stop();
+  });
+
   it('never hands out an older status after a newer one when events arrive out of order', async () => {
     const { hub, storage, publish } = await startHub();
     const orderId = await placeTestOrder(storage);

@@ -88,7 +88,13 @@ export function createTrackingHub(deps: TrackingHubDeps): TrackingHub {
   const applyEvent = async ({ envelope }: BusMessage): Promise<void> => {
     const { orderId } = envelope;
     const known = recent.get(orderId);
-    const cached = known || envelope.type === 'order.created' ? null : await cache.read(orderId);
+    const cached =
+      known || envelope.type === 'order.created'
+        ? null
+        : await cache.read(orderId).catch((err: unknown) => {
+            log.warn({ err, orderId }, 'status cache read failed; using storage');
+            return null;
+          });
     // A cold cache would lose the steps before this event; storage still has them.
     const seed = !known && !cached && envelope.type !== 'order.created' ? await stepsFromStorage(orderId) : [];
     const current = known ?? cached?.latest ?? seed.at(-1) ?? null;
@@ -96,7 +102,15 @@ export function createTrackingHub(deps: TrackingHubDeps): TrackingHub {
     const writes = next ? [...seed, next] : seed;
     // Should the cache have lost an order this replica remembers, it holds the steps from here on
     // (followers still get the latest state; a resume from an older step skips the ones lost).
-    const state = writes.length > 0 ? await cache.record(orderId, writes) : cached;
+    // A cache that does not answer (Redis down, a stalled link) must not cost the followers this step:
+    // they get it from what this replica knows, and the cache catches up with the next event it takes.
+    const state =
+      writes.length > 0
+        ? await cache.record(orderId, writes).catch((err: unknown) => {
+            log.warn({ err, orderId }, 'status cache write failed; pushing without it');
+            return { latest: writes.at(-1)!, steps: writes };
+          })
+        : cached;
     if (!state) return;
     recent.set(orderId, state.latest);
     // Every step, not just this event's: a replica that lost a race still fills its followers' gaps.
