@@ -78,6 +78,25 @@ test('sold out: two customers race for the last Tiramisu; one is tracked, the ot
   await Promise.all([a.close(), b.close()]);
 });
 
+test('stock that drops while the checkout is open shows a notice below Place order and leaves the button where it was', async ({ page, request }) => {
+  const before = await stockOf(request, 'hawaiian');
+  await page.goto('/');
+  await addToCart(page, 'Hawaiian');
+  await page.goto('/checkout');
+  await fillCustomer(page);
+  const button = page.getByRole('button', { name: 'Place order' });
+  const at = await button.boundingBox();
+  // the control room sets the stock; the menu.stock subscription brings it to this page
+  expect((await request.put('/api/v1/admin/menu/hawaiian/stock', { data: { stock: 0 } })).status()).toBe(200);
+  try {
+    await expect(page.getByText('Stock has changed')).toBeVisible();
+    await expect(page.getByText('Hawaiian is sold out. Remove it to continue.')).toBeVisible();
+    expect(await button.boundingBox()).toEqual(at);
+  } finally {
+    expect((await request.put('/api/v1/admin/menu/hawaiian/stock', { data: { stock: before } })).status()).toBe(200);
+  }
+});
+
 test('a reload mid-way shows the current status at once and carries on', async ({ page }) => {
   await page.goto('/');
   await addToCart(page, 'Hawaiian');

@@ -99,22 +99,6 @@ export function CheckoutPage() {
           <CardContent>
             <form noValidate onSubmit={onSubmit} className="grid gap-5" aria-label="Delivery details">
               {failure && <SubmitFailure failure={failure} />}
-              {!failure && stockProblems.length > 0 && (
-                <Alert variant="info">
-                  <TriangleAlert aria-hidden="true" />
-                  <AlertTitle>Stock has changed</AlertTitle>
-                  <AlertDescription>
-                    <ul className="list-disc pl-4">
-                      {stockProblems.map((p) => (
-                        <li key={p.menuItemId}>{describeStockProblem(p)}</li>
-                      ))}
-                    </ul>
-                    <Link to="/cart" className="mt-2 inline-block font-semibold underline underline-offset-4">
-                      Update your cart
-                    </Link>
-                  </AlertDescription>
-                </Alert>
-              )}
               {CUSTOMER_FIELDS.map((field) => {
                 const props = FIELD_PROPS[field];
                 const id = `checkout-${field}`;
@@ -159,6 +143,23 @@ export function CheckoutPage() {
                   </>
                 )}
               </Button>
+              {/* below the button: a live stock push must never move the button under a click in progress */}
+              {!failure && stockProblems.length > 0 && (
+                <Alert variant="info">
+                  <TriangleAlert aria-hidden="true" />
+                  <AlertTitle>Stock has changed</AlertTitle>
+                  <AlertDescription>
+                    <ul className="list-disc pl-4">
+                      {stockProblems.map((p) => (
+                        <li key={p.menuItemId}>{describeStockProblem(p)}</li>
+                      ))}
+                    </ul>
+                    <Link to="/cart" className="mt-2 inline-block font-semibold underline underline-offset-4">
+                      Update your cart
+                    </Link>
+                  </AlertDescription>
+                </Alert>
+              )}
               <p className="sr-only" role="status" aria-live="polite">
                 {placeOrder.isPending ? 'Placing your order…' : ''}
               </p>
