@@ -18,6 +18,7 @@ export * from './journeys/journey-store';
 export * from './journeys/journey-bus';
 export * from './journeys/journey-push';
 export * from './journeys/journey-storage';
+export { traceIdOf } from './journeys/hop-fields';
 export * from './outbox/outbox-relay';
 export * from './http/json-body';
 export * from './http/health';

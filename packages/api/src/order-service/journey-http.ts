@@ -1,5 +1,5 @@
 import { SERVICES } from '@pizza/contracts';
-import type { JourneyStore } from '@pizza/infra';
+import { traceIdOf, type JourneyStore } from '@pizza/infra';
 import type { OrderService } from './order-service';
 
 /**
@@ -20,6 +20,7 @@ export function recordHttpHops(orders: OrderService, journeys: JourneyStore, ins
           service: SERVICES.order,
           instance,
           tookMs: Date.now() - started,
+          ...traceIdOf(),
         });
       }
       return result;

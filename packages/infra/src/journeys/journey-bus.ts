@@ -13,9 +13,11 @@ export function recordJourneyBus(bus: EventBus, journeys: JourneyStore, instance
   return {
     ...bus,
     async publish(stream, envelope) {
+      // `at` is when the event was handed over: a consumer may get it before the publish returns
+      const handedOver = Date.now();
       const id = await bus.publish(stream, envelope);
       journeys.record(envelope.orderId, {
-        at: isoAt(Date.now()),
+        at: isoAt(handedOver),
         kind: 'publish',
         service: TRACE_SERVICE_NAMES[envelope.source] ?? envelope.source,
         instance,
