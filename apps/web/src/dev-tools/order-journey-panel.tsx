@@ -173,7 +173,7 @@ export function OrderJourneyPanel() {
                       {hopDetail(hop)}
                       {hop.traceId && <span className="block font-mono text-muted-foreground">trace {hop.traceId}</span>}
                     </td>
-                    <td className="py-1 pr-2 font-mono text-xs">{hop.instance}</td>
+                    <td className="py-1 pr-2 font-mono text-xs whitespace-nowrap">{hop.instance}</td>
                   </tr>
                 ))}
               </tbody>
