@@ -1,8 +1,15 @@
-import { expect, test } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
 import type { Order } from '@pizza/contracts';
 
 const customer = { name: 'Journey Watcher', phone: '+1 555 0177', address: '3 Hop Road' };
 const KINDS = ['http', 'commit', 'publish', 'process', 'push'] as const;
+
+/** axe on the journey panel alone: no serious or critical violation. */
+async function auditPanel(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).include('[data-testid="order-journey"]').analyze();
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 
 // The order journey panel on the dev tools page, fed by the admin.journey subscription (loopback, no token).
 test('the order journey panel follows the next order placed and shows its http, commit, publish, process and push hops live; an earlier order by id', async ({ page, request }, testInfo) => {
@@ -25,6 +32,7 @@ test('the order journey panel follows the next order placed and shows its http, 
   const before = await processed.count();
   await expect.poll(() => processed.count(), { timeout: 30_000 }).toBeGreaterThan(before);
   await page.screenshot({ path: testInfo.outputPath('order-journey-desktop.png'), fullPage: true });
+  expect(await auditPanel(page), 'axe at desktop width').toEqual([]);
 
   // an order placed before the page opened, by its id, from the keyboard
   await panel.getByLabel('Order id').fill(earlier.id);
@@ -35,4 +43,5 @@ test('the order journey panel follows the next order placed and shows its http, 
   await page.setViewportSize({ width: 390, height: 844 });
   await panel.scrollIntoViewIfNeeded();
   await page.screenshot({ path: testInfo.outputPath('order-journey-phone.png'), fullPage: true });
+  expect(await auditPanel(page), 'axe at phone width').toEqual([]);
 });
