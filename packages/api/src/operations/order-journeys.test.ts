@@ -51,4 +51,18 @@ describe('order journeys (control room)', () => {
     abort.abort();
     expect((await follow.next()).done).toBe(true);
   });
+
+  it('follows identical hops apart: a twin written later is still new', async () => {
+    const store = createMemoryJourneyStore({ orders: 5, hopsPerOrder: 10, ttlMs: 60_000 });
+    const id = randomUUID();
+    const twin = hop('push', '2026-01-01T00:00:00.001Z');
+    store.record(id, twin);
+    const abort = new AbortController();
+    const follow = createJourneyTools(store, async () => true).follow(id, abort.signal);
+    expect((await follow.next()).value).toEqual(twin);
+    store.record(id, { ...twin });
+    expect((await follow.next()).value).toEqual(twin);
+    abort.abort();
+    expect((await follow.next()).done).toBe(true);
+  });
 });

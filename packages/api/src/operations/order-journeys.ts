@@ -31,14 +31,22 @@ export function createJourneyTools(journeys: JourneyStore, orderExists: (id: str
     async *follow(orderId: string, signal?: AbortSignal): AsyncGenerator<JourneyHop> {
       const id = orderId.toLowerCase();
       if (!isOrderId(id)) throw await notFound(orderId);
-      // the last read, as written: a hop is new when this read did not have it (lists keep their newest hops)
-      let seen = new Set<string>();
+      // the last read, counted: a hop is new when the last read did not have it (lists drop their oldest
+      // hops past the cap, so positions shift); identical hops (same ms, same fields) are counted apart
+      let seen = new Map<string, number>();
       while (!signal?.aborted) {
         const hops = (await journeys.read(id)) ?? [];
-        const keys = hops.map((hop) => JSON.stringify(hop));
-        const fresh = hops.filter((_, i) => !seen.has(keys[i]!)).sort(byTime);
-        seen = new Set(keys);
-        for (const hop of fresh) yield hop;
+        const left = new Map(seen);
+        const fresh: JourneyHop[] = [];
+        seen = new Map();
+        for (const hop of hops) {
+          const key = JSON.stringify(hop);
+          seen.set(key, (seen.get(key) ?? 0) + 1);
+          const before = left.get(key) ?? 0;
+          if (before > 0) left.set(key, before - 1);
+          else fresh.push(hop);
+        }
+        for (const hop of fresh.sort(byTime)) yield hop;
         await sleep(JOURNEY_FEED_MS, undefined, { signal }).catch(() => undefined);
       }
     },
