@@ -99,7 +99,7 @@ describe('embedded, ADMIN_TOKEN unset: journeys in memory', () => {
     expect(hops.some((h) => h.kind === 'publish')).toBe(true);
   });
 
-  it('answers 404 naming why for an unknown order and for a malformed id (as GET /orders/{id} does); 403 through a proxy', async () => {
+  it('answers 404 naming why for an unknown order and for a malformed id (as GET /orders/{id} does), is in OpenAPI with the bearer scheme, 403 through a proxy', async () => {
     const unknown = await jsonCall(app.url, '/api/v1/admin/orders/0b6f9d8e-1c2d-4e5f-8a9b-0c1d2e3f4a5b/journey');
     expect(unknown.status).toBe(404);
     expect(ErrorBody.parse(unknown.body)).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('does not exist') });
@@ -107,6 +107,10 @@ describe('embedded, ADMIN_TOKEN unset: journeys in memory', () => {
     expect(malformed.status).toBe(404);
     expect(ErrorBody.parse(malformed.body).message).toContain('not an order id');
     expect((await jsonCall(app.url, '/api/v1/orders/not-an-order')).status).toBe(404);
+    const doc = (await jsonCall(app.url, '/api/v1/openapi.json')).body as { paths: Record<string, Record<string, { security?: unknown[]; responses?: Record<string, unknown> }>> };
+    const route = doc.paths['/admin/orders/{id}/journey']?.get;
+    expect(route?.security).toEqual([expect.objectContaining({ adminBearer: expect.any(Array) })]);
+    expect(Object.keys(route?.responses ?? {})).toEqual(expect.arrayContaining(['200', '404']));
     const proxied = await jsonCall(app.url, '/api/v1/admin/orders/0b6f9d8e-1c2d-4e5f-8a9b-0c1d2e3f4a5b/journey', { headers: { 'x-forwarded-for': '203.0.113.9' } });
     expect(proxied.status).toBe(403);
     expect(ErrorBody.parse(proxied.body).message).toContain('ADMIN_TOKEN');
