@@ -36,6 +36,10 @@ export function orderServiceModule(runtime: ServiceRuntime): ServiceModule {
       consumer = consumeOrderLifecycle(runtime, () => relay.nudge());
       await consumer.ready;
     },
+    retained() {
+      const journeys = runtime.journeys.retained();
+      return { 'journeys: orders': journeys.orders, 'journeys: hops': journeys.hops, 'journeys: hops queued for Redis': journeys.queued };
+    },
     async close() {
       await consumer?.close();
       await relay.close();

@@ -93,7 +93,8 @@ export function createRedisJourneyStore(url: string, window: JourneyWindow, onLo
       return values.length === 0 ? null : values.map((value) => JSON.parse(value) as JourneyHop);
     },
     latest: (limit) => redis.lrange(INDEX_KEY, 0, Math.max(0, limit - 1)),
-    retained: () => ({ orders: queue.size, hops: queued, queued }),
+    // this process holds only the queue; the window itself is in Redis
+    retained: () => ({ orders: 0, hops: 0, queued }),
     async close() {
       if (closed) return;
       closed = true;
