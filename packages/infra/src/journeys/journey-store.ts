@@ -22,8 +22,8 @@ export interface JourneyStore {
 
 /**
  * The window. Worst case, held in memory (embedded) or Redis (distributed): 500 × 128 hops of at
- * most ~400 bytes of JSON ≈ 25 MB; a simulated order makes ~50 hops of ~230 bytes, so a full
- * window of ordinary orders is ~6 MB. Under a load run of N orders/s it covers the last 500/N s.
+ * most ~400 bytes of JSON ≈ 25 MB; a simulated order makes ~50 hops of ~280 bytes, so a full
+ * window of ordinary orders is ~7 MB (embedded, on the V8 heap: ~10 MB; ~14 MB at 128 hops each). Under a load run of N orders/s it covers the last 500/N s.
  */
 export const JOURNEY_WINDOW = {
   orders: 500,
