@@ -41,7 +41,11 @@ test('the order journey panel follows the next order placed and shows its http, 
   for (const kind of KINDS) await expect(table.locator(`tr[data-kind="${kind}"]`).first()).toBeVisible();
 
   await page.setViewportSize({ width: 390, height: 844 });
-  await panel.scrollIntoViewIfNeeded();
+  await panel.evaluate((el) => {
+    el.scrollIntoView();
+    window.scrollBy(0, -80); // below the sticky header
+  });
   await page.screenshot({ path: testInfo.outputPath('order-journey-phone.png'), fullPage: true });
+  await page.screenshot({ path: testInfo.outputPath('order-journey-phone-viewport.png') });
   expect(await auditPanel(page), 'axe at phone width').toEqual([]);
 });

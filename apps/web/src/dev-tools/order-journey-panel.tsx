@@ -104,9 +104,9 @@ export function OrderJourneyPanel() {
         </CardDescription>
       </CardHeader>
       <CardContent className="space-y-4">
-        <div className="flex flex-wrap items-end gap-2">
-          <form onSubmit={onShow} className="flex min-w-0 flex-1 flex-wrap items-end gap-2" noValidate>
-            <label className="grid min-w-0 flex-1 gap-1 text-sm" htmlFor="journey-order-id">
+        <div className="grid gap-2 md:flex md:items-end">
+          <form onSubmit={onShow} className="flex min-w-0 flex-wrap items-end gap-2 md:flex-1" noValidate>
+            <label className="grid min-w-0 basis-full gap-1 text-sm sm:basis-auto sm:flex-1" htmlFor="journey-order-id">
               <span className="font-semibold">Order id</span>
               <Input
                 id="journey-order-id"
@@ -148,7 +148,7 @@ export function OrderJourneyPanel() {
         )}
         {rows.length > 0 && (
           <div className="max-w-full overflow-x-auto" tabIndex={0} role="region" aria-label="Hops of the order">
-            <table className="w-full text-left text-sm">
+            <table className="w-full min-w-[48rem] text-left text-sm">
               <caption className="sr-only">Hops of order {orderId}, oldest first, with the time since the hop before</caption>
               <thead className="text-xs text-muted-foreground uppercase">
                 <tr>
