@@ -134,3 +134,34 @@ export const LoadRun = z.object({
   achievedPerSecond: z.number(),
 });
 export type LoadRun = z.infer<typeof LoadRun>;
+
+/** What one order went through, hop by hop (the control room's order journey). */
+export const HOP_KINDS = ['http', 'commit', 'publish', 'process', 'push'] as const;
+export const HopKind = z.enum(HOP_KINDS);
+export type HopKind = z.infer<typeof HopKind>;
+
+export const JourneyHop = z.object({
+  /** When it happened (for `http`: when the request arrived; for `process`: when the handler started). */
+  at: Timestamp,
+  kind: HopKind,
+  /** The service that did it: order-service, delivery, simulator or notifications. */
+  service: z.string(),
+  /** The process that did it (its consumer name). */
+  instance: z.string(),
+  stream: z.string().optional(),
+  group: z.string().optional(),
+  eventType: z.string().optional(),
+  attempt: z.number().int().positive().optional(),
+  /** `process`: how long the entry waited in the stream before this attempt started. */
+  waitedMs: z.number().int().nonnegative().optional(),
+  /** `http`, `process`: how long the work took. */
+  tookMs: z.number().int().nonnegative().optional(),
+  /** `push`: how many browser connections of this process received the state. */
+  sockets: z.number().int().nonnegative().optional(),
+  /** Present when tracing is on: the trace this hop belongs to. */
+  traceId: z.string().optional(),
+});
+export type JourneyHop = z.infer<typeof JourneyHop>;
+
+export const Journey = z.object({ orderId: z.string(), hops: z.array(JourneyHop) });
+export type Journey = z.infer<typeof Journey>;

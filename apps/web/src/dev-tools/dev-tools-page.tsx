@@ -7,6 +7,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/com
 import { Skeleton } from '@/components/ui/skeleton';
 import { cn } from '@/lib/cn';
 import { useDocumentTitle } from '@/lib/document-title';
+import { OrderJourneyPanel } from './order-journey-panel';
 import { OrderTraceLink } from './order-trace-link';
 import { PipelineView } from './pipeline-view';
 import { HEALTH_PATH, SERVICES_PATH, useHealthReport, useServicesReport, useSocketProbe, type HealthProbe, type SocketProbe } from './service-health';
@@ -50,6 +51,9 @@ export function DevToolsPage() {
             <ServiceInstances />
             <div className="min-w-0 md:col-span-2">
               <PipelineView />
+            </div>
+            <div className="min-w-0 md:col-span-2">
+              <OrderJourneyPanel />
             </div>
           </div>
           <p className="mt-3 text-sm text-muted-foreground">

@@ -18,7 +18,7 @@ export function notificationsModule(runtime: ServiceRuntime): ServiceModule {
   const { config, logger, metrics, storage, bus } = runtime;
   const cache = config.REDIS_URL ? createRedisStatusCache({ url: config.REDIS_URL, logger }) : createMemoryStatusCache();
   if (config.REDIS_URL) runtime.probes.statusCache = () => cache.ping();
-  const hub = createTrackingHub({ bus, cache, storage, logger, tracing: runtime.tracing });
+  const hub = createTrackingHub({ bus, cache, storage, logger, push: runtime.push });
   const stock = createMenuStockFeed({ bus, storage, logger });
 
   const timing = { pingIntervalMs: config.WS_PING_INTERVAL_MS, idleTimeoutMs: config.WS_IDLE_TIMEOUT_MS };

@@ -1,5 +1,5 @@
 import { STREAMS, isOrderId, type TrackingMessage } from '@pizza/contracts';
-import type { BusMessage, EventBus, Logger, Storage, Subscription, Tracing } from '@pizza/infra';
+import type { BusMessage, EventBus, Logger, PushFanOut, Storage, Subscription } from '@pizza/infra';
 import { AppError } from '../app-error';
 import type { CachedTracking, StatusCache } from './status-cache';
 import { RecentStates } from './recent-states';
@@ -14,8 +14,8 @@ export interface TrackingHubDeps {
   logger: Logger;
   /** Messages one follower may leave unread before its stream fails (default 16). */
   maxPendingPerFollower?: number;
-  /** With tracing on, each fan-out is a `push {status}` span. */
-  tracing?: Tracing | null;
+  /** Wraps each fan-out (the `push` journey hop, and its span when traced); default: just send. */
+  push?: PushFanOut;
 }
 
 export interface TrackingHub extends TrackingService {
@@ -119,7 +119,7 @@ export function createTrackingHub(deps: TrackingHubDeps): TrackingHub {
       for (const listener of listeners) listener.offer(state.steps);
       return listeners.size;
     };
-    if (deps.tracing) deps.tracing.push(orderId, state.latest.status, fanOut);
+    if (deps.push) deps.push(orderId, state.latest.status, fanOut);
     else fanOut();
   };
 

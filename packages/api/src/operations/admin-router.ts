@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { DeadLetterPage, DeadLetterQuery, EntryId, Fault, FaultName, FaultRequest, LoadRequest, LoadRun, MenuItem, PipelineSnapshot, Redriven, StockUpdate } from '@pizza/contracts';
+import { DeadLetterPage, DeadLetterQuery, EntryId, Fault, FaultName, FaultRequest, Journey, LoadRequest, LoadRun, MenuItem, PipelineSnapshot, Redriven, StockUpdate } from '@pizza/contracts';
 import { adminProcedure } from './admin-procedure';
 
 const tags = ['admin'];
@@ -84,6 +84,25 @@ export const adminRouter = {
     .input(z.void())
     .output(z.void())
     .mutation(({ ctx }) => ctx.operations.stopLoad(ctx.who)),
+
+  orderJourney: adminProcedure
+    .meta({
+      openapi: {
+        method: 'GET', path: '/admin/orders/{id}/journey', tags, protect: true,
+        summary: 'Every hop of one order (HTTP, commit, publish, process, push), sorted by time',
+        description: 'Journeys are kept for a bounded window: the last 500 orders, each for 30 minutes after its last hop.',
+        errorResponses: { 404: 'No such order, or its journey is outside the window (the message says which)' },
+      },
+    })
+    .input(z.object({ id: z.string() }))
+    .output(Journey)
+    .query(({ ctx, input }) => ctx.operations.journey(input.id)),
+
+  /** Live (tRPC only): the hops of one order kept so far, by time, then each new one as it is written. */
+  journey: adminProcedure.input(z.object({ orderId: z.string().max(100) })).subscription(({ ctx, input, signal }) => ctx.operations.followJourney(input.orderId, signal)),
+
+  /** Live (tRPC only): the id of each order whose journey starts from now on ("follow the next order"). */
+  journeyStarts: adminProcedure.input(z.void()).subscription(({ ctx, signal }) => ctx.operations.journeyStarts(signal)),
 
   setStock: adminProcedure
     .meta({ openapi: { method: 'PUT', path: '/admin/menu/{id}/stock', tags, protect: true, summary: 'Set the stock of one menu item', errorResponses: { 404: 'No such item' } } })

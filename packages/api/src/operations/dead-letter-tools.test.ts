@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GROUPS, STREAMS, makeEvent, type EventEnvelope, type PipelineSnapshot } from '@pizza/contracts';
-import { createBus, createFaultStore, createLogger, createMetrics, PIPELINE_STREAMS, withFaults, type BusMessage, type InspectableBus } from '@pizza/infra';
+import { createBus, createFaultStore, createJourneyStore, createLogger, createMetrics, PIPELINE_STREAMS, withFaults, type BusMessage, type InspectableBus } from '@pizza/infra';
 import { startRedisServer, type RedisServer } from '@pizza/infra/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../app-error';
@@ -46,6 +46,8 @@ describe.each([
       bus,
       inspection: bus.inspection,
       faults: createFaultStore({}),
+      journeys: createJourneyStore(),
+      orderExists: async () => false,
       // the menu and orders are not part of these tests
       listMenu: async () => [],
       placeOrder: async () => {

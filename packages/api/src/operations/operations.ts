@@ -1,8 +1,9 @@
 import { FAULT_PARAMS, type CreateOrderCommand, type Fault, type FaultName, type FaultRequest, type LoadRequest, type MenuItem, type PipelineSnapshot } from '@pizza/contracts';
-import type { BusInspection, EventBus, FaultStore, Logger, Metrics } from '@pizza/infra';
+import type { BusInspection, EventBus, FaultStore, JourneyStore, Logger, Metrics } from '@pizza/infra';
 import { Counter } from 'prom-client';
 import { createDeadLetterTools } from './dead-letter-tools';
 import { createLoadGenerator } from './load-generator';
+import { createJourneyTools } from './order-journeys';
 import type { AdminCaller } from './admin-auth';
 
 export interface OperationsDeps {
@@ -14,6 +15,9 @@ export interface OperationsDeps {
   listMenu: () => Promise<MenuItem[]>;
   placeOrder: (command: CreateOrderCommand) => Promise<unknown>;
   faults: FaultStore;
+  journeys: JourneyStore;
+  /** Whether an order exists (a journey 404 says whether the order is unknown or only outside the window). */
+  orderExists: (id: string) => Promise<boolean>;
   logger: Logger;
   metrics: Metrics;
 }
@@ -36,6 +40,7 @@ export function createOperations(deps: OperationsDeps) {
   });
   const deadLetters = createDeadLetterTools(deps.bus, deps.inspection);
   const load = createLoadGenerator({ listMenu: deps.listMenu, placeOrder: deps.placeOrder, logger });
+  const journeys = createJourneyTools(deps.journeys, deps.orderExists);
 
   const audited = async <T>(who: AdminCaller, action: string, target: Record<string, unknown>, work: () => Promise<T>): Promise<T> => {
     try {
@@ -69,6 +74,9 @@ export function createOperations(deps: OperationsDeps) {
     startLoad: (who: AdminCaller, request: LoadRequest) => audited(who, 'load-start', { ...request }, () => load.start(request)),
     loadRun: () => load.current(),
     stopLoad: (who: AdminCaller) => audited(who, 'load-stop', {}, async () => load.stop()),
+    journey: journeys.journey,
+    followJourney: journeys.follow,
+    journeyStarts: journeys.starts,
     setStock: (who: AdminCaller, id: string, stock: number) => audited(who, 'set-stock', { menuItemId: id, stock }, () => deps.setStock(id, stock)),
   };
 }

@@ -5,6 +5,10 @@ import type { EventBus } from '../bus/event-bus';
 import type { BusInspection } from '../bus/bus-inspection';
 import { createFaultStore, type FaultStore } from '../faults/fault-store';
 import { withFaults } from '../faults/faulty-bus';
+import { recordJourneyBus } from '../journeys/journey-bus';
+import { recordJourneyPush, type PushFanOut } from '../journeys/journey-push';
+import { recordJourneyStorage } from '../journeys/journey-storage';
+import { createJourneyStore, type JourneyStore } from '../journeys/journey-store';
 import { ConfigError, loadConfig, tracingEnv, type Config } from '../config';
 import { createLogger, type Logger } from '../logger';
 import { createMetrics, type Metrics } from '../metrics';
@@ -48,6 +52,10 @@ export interface ServiceRuntime {
   probes: Record<string, HealthProbe>;
   /** Null when tracing is off (no OTLP endpoint configured). */
   tracing: Tracing | null;
+  /** Every order's journey (shared through Redis when distributed); `bus` and `storage` record into it. */
+  journeys: JourneyStore;
+  /** Fans a state out to an order's clients, recording the `push` hop (and its span when traced). */
+  push: PushFanOut;
 }
 
 export interface RunServiceOptions {
@@ -81,10 +89,16 @@ export async function startService(options: RunServiceOptions): Promise<RunningS
   const metrics = createMetrics(options.service, { exemplars: traced });
   tracing = await startTracing({ service: options.service, env, logger, metrics, ...(options.traceExporter ? { exporter: options.traceExporter } : {}) });
   const usesStorage = options.usesStorage ?? true;
+  const consumerName = `${options.service}-${hostname()}-${process.pid}`;
+  const journeys = createJourneyStore({
+    ...(config.REDIS_URL ? { redisUrl: config.REDIS_URL } : {}),
+    onLost: journeyLossLogger(logger),
+  });
 
   const untracedStorage = usesStorage ? createStorage(config.DATABASE_URL) : null;
   if (untracedStorage) await untracedStorage.init();
-  const storage = untracedStorage && tracing ? tracing.traceStorage(untracedStorage, config.DATABASE_URL.startsWith('sqlite:') ? 'sqlite' : 'mongodb') : untracedStorage;
+  const tracedStorage = untracedStorage && tracing ? tracing.traceStorage(untracedStorage, config.DATABASE_URL.startsWith('sqlite:') ? 'sqlite' : 'mongodb') : untracedStorage;
+  const storage = tracedStorage && recordJourneyStorage(tracedStorage, journeys, consumerName);
   const untracedBus = createBus({
     ...(config.REDIS_URL ? { redisUrl: config.REDIS_URL } : {}),
     logger,
@@ -93,7 +107,8 @@ export async function startService(options: RunServiceOptions): Promise<RunningS
     maxLen: config.STREAM_MAXLEN,
   });
   if (config.REDIS_URL) await assertRedisReachable(untracedBus, config.REDIS_URL);
-  const bus = tracing ? tracing.traceBus(untracedBus, config.REDIS_URL ? 'redis' : 'in-process') : untracedBus;
+  const tracedBus = tracing ? tracing.traceBus(untracedBus, config.REDIS_URL ? 'redis' : 'in-process') : untracedBus;
+  const bus = recordJourneyBus(tracedBus, journeys, consumerName);
 
   const faults = createFaultStore(config.REDIS_URL ? { redisUrl: config.REDIS_URL } : {});
   const probes: Record<string, HealthProbe> = { bus: () => bus.ping() };
@@ -107,9 +122,11 @@ export async function startService(options: RunServiceOptions): Promise<RunningS
     bus: withFaults(bus, faults),
     busInspection: untracedBus.inspection,
     faults,
-    consumerName: `${options.service}-${hostname()}-${process.pid}`,
+    consumerName,
     probes,
     tracing,
+    journeys,
+    push: recordJourneyPush(journeys, consumerName, tracing ? (orderId, status, send) => tracing!.push(orderId, status, send) : undefined),
   };
 
   const modules = await options.modules(runtime);
@@ -153,6 +170,7 @@ export async function startService(options: RunServiceOptions): Promise<RunningS
       await registry.close();
       await bus.close();
       await faults.close();
+      await journeys.close();
       await storage?.close();
       await tracing?.shutdown();
       logger.info('stopped');
@@ -227,6 +245,19 @@ async function assertRedisReachable(bus: EventBus, url: string): Promise<void> {
     const safe = url.replace(/\/\/[^@]*@/, '//***@');
     throw new StartupError(`Redis is not reachable at ${safe} (REDIS_URL). Start Redis (e.g. \`redis-server\`) or unset REDIS_URL to use the in-process bus.`);
   }
+}
+
+/** Lost hops are logged at most once a minute: a Redis outage must not flood the log. */
+function journeyLossLogger(logger: Logger): (count: number, error?: unknown) => void {
+  let lastLog = 0;
+  let lost = 0;
+  return (count, error) => {
+    lost += count;
+    if (Date.now() - lastLog < 60_000) return;
+    lastLog = Date.now();
+    logger.warn({ lost, err: error }, 'journey hops lost (not written to the journey store)');
+    lost = 0;
+  };
 }
 
 function noStorage(): Storage {

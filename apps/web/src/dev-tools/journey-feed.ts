@@ -1,0 +1,123 @@
+import { JourneyHop, OrderId } from '@pizza/contracts';
+import { useEffect, useState } from 'react';
+import { adminToken, readSseEvents } from './pipeline-feed';
+
+export const JOURNEY_FEED_PATH = '/api/trpc/admin.journey';
+export const JOURNEY_STARTS_PATH = '/api/trpc/admin.journeyStarts';
+
+export type JourneyFeed =
+  | { kind: 'idle' }
+  | { kind: 'connecting' }
+  | { kind: 'live'; hops: JourneyHop[] }
+  /** 401/403: the page asks for the admin token. */
+  | { kind: 'refused'; status: number; message: string }
+  | { kind: 'down'; error: string; hops: JourneyHop[] };
+
+/** One row of the journey table: the hop and the milliseconds since the hop before it. */
+export interface JourneyRow {
+  hop: JourneyHop;
+  sincePreviousMs: number | null;
+}
+
+/** Hops by time (stable for equal times), each with the latency from the one before. */
+export function journeyRows(hops: readonly JourneyHop[]): JourneyRow[] {
+  const sorted = hops.map((hop, i) => ({ hop, i, t: Date.parse(hop.at) })).sort((a, b) => a.t - b.t || a.i - b.i);
+  return sorted.map(({ hop, t }, i) => ({ hop, sincePreviousMs: i === 0 ? null : t - sorted[i - 1]!.t }));
+}
+
+type Refused = { status: number; message: string };
+
+/**
+ * Reads one tRPC subscription over SSE until it ends: `onData` gets each value's JSON; 401/403
+ * (as a status or as the stream's error event) resolve as refused; other failures throw.
+ */
+async function readSubscription(url: string, signal: AbortSignal, onData: (value: unknown) => void): Promise<Refused | null> {
+  const token = adminToken.get();
+  const res = await fetch(url, { signal, headers: { accept: 'text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+  if (res.status === 401 || res.status === 403) return { status: res.status, message: await res.text() };
+  if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return null;
+    const { events, rest } = readSseEvents(buffer + value);
+    buffer = rest;
+    for (const { event, data } of events) {
+      if (event === 'serialized-error') {
+        const error = JSON.parse(data) as { message: string; data?: { httpStatus?: number } };
+        const status = error.data?.httpStatus ?? 500;
+        if (status === 401 || status === 403) return { status, message: error.message };
+        throw new Error(error.message);
+      }
+      if (data && event === 'message') onData(JSON.parse(data));
+    }
+  }
+}
+
+const input = (value: unknown) => `input=${encodeURIComponent(JSON.stringify(value))}`;
+
+/** The live journey of one order (tRPC subscription `admin.journey` over SSE), reconnecting after a drop. */
+export function useJourneyFeed(orderId: string | null, tokenVersion: number): JourneyFeed {
+  const [feed, setFeed] = useState<JourneyFeed>({ kind: 'idle' });
+  useEffect(() => {
+    if (!orderId) {
+      setFeed({ kind: 'idle' });
+      return;
+    }
+    const abort = new AbortController();
+    const run = async () => {
+      setFeed({ kind: 'connecting' });
+      for (let attempt = 0; !abort.signal.aborted; attempt++) {
+        // every (re)connection replays the kept hops first: start from none each time
+        let hops: JourneyHop[] = [];
+        try {
+          setFeed({ kind: 'live', hops });
+          const refused = await readSubscription(`${JOURNEY_FEED_PATH}?${input({ orderId })}`, abort.signal, (value) => {
+            const parsed = JourneyHop.safeParse(value);
+            if (!parsed.success) return;
+            attempt = 0;
+            hops = [...hops, parsed.data];
+            setFeed({ kind: 'live', hops });
+          });
+          if (refused) return setFeed({ kind: 'refused', ...refused });
+        } catch (error) {
+          if (abort.signal.aborted) return;
+          setFeed({ kind: 'down', error: error instanceof Error ? error.message : String(error), hops });
+        }
+        await new Promise((r) => setTimeout(r, Math.min(10_000, 500 * 2 ** attempt)));
+      }
+    };
+    void run();
+    return () => abort.abort();
+  }, [orderId, tokenVersion]);
+  return feed;
+}
+
+/** While `waiting`, the id of the next order whose journey starts (tRPC subscription `admin.journeyStarts`). */
+export function useNextOrder(waiting: boolean, tokenVersion: number, onOrder: (orderId: string) => void, onRefused: (refused: Refused) => void): void {
+  useEffect(() => {
+    if (!waiting) return;
+    const abort = new AbortController();
+    const run = async () => {
+      for (let attempt = 0; !abort.signal.aborted; attempt++) {
+        try {
+          const refused = await readSubscription(JOURNEY_STARTS_PATH, abort.signal, (value) => {
+            const parsed = OrderId.safeParse(value);
+            if (parsed.success && !abort.signal.aborted) {
+              abort.abort();
+              onOrder(parsed.data);
+            }
+          });
+          if (refused) return onRefused(refused);
+        } catch {
+          if (abort.signal.aborted) return;
+        }
+        await new Promise((r) => setTimeout(r, Math.min(10_000, 500 * 2 ** attempt)));
+      }
+    };
+    void run();
+    return () => abort.abort();
+    // the callbacks only call the panel's state setters: a stale closure of them does the same
+  }, [waiting, tokenVersion]);
+}
