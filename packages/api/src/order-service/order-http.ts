@@ -41,6 +41,7 @@ const ROUTES: { pattern: RegExp; template: string; method?: string }[] = [
   { pattern: /^\/api\/docs(\/.*)?$/, template: '/api/docs' },
   { pattern: /^\/api\/v1\/admin\/pipeline$/, template: '/api/v1/admin/pipeline', method: 'GET' },
   { pattern: /^\/api\/v1\/admin\/dead-letters$/, template: '/api/v1/admin/dead-letters', method: 'GET' },
+  { pattern: /^\/api\/v1\/admin\/dead-letters\/redrive$/, template: '/api/v1/admin/dead-letters/redrive', method: 'POST' },
   { pattern: /^\/api\/v1\/admin\/dead-letters\/[^/]+\/redrive$/, template: '/api/v1/admin/dead-letters/{id}/redrive', method: 'POST' },
   { pattern: /^\/api\/v1\/admin\/dead-letters\/[^/]+$/, template: '/api/v1/admin/dead-letters/{id}', method: 'DELETE' },
   { pattern: /^\/api\/v1\/admin\/menu\/[^/]+\/stock$/, template: '/api/v1/admin/menu/{id}/stock', method: 'PUT' },
@@ -51,7 +52,8 @@ const ROUTES: { pattern: RegExp; template: string; method?: string }[] = [
 const PROCEDURES = new Set(['menu.list', 'menu.byId', 'orders.create', 'orders.byId', 'health',
   'admin.pipelineSnapshot', 'admin.listDeadLetters', 'admin.redriveDeadLetter', 'admin.discardDeadLetter', 'admin.setStock',
   'admin.listFaults', 'admin.setFault', 'admin.clearFault', 'admin.pipeline',
-  'admin.startLoad', 'admin.loadRun', 'admin.stopLoad']);
+  'admin.startLoad', 'admin.loadRun', 'admin.stopLoad',
+  'admin.redriveDeadLetters']);
 
 /** Procedures whose REST success is not 200. */
 const STATUS_OF: Record<string, number> = {
