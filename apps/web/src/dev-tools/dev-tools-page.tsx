@@ -7,6 +7,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/com
 import { Skeleton } from '@/components/ui/skeleton';
 import { cn } from '@/lib/cn';
 import { useDocumentTitle } from '@/lib/document-title';
+import { ControlRoom } from './control-room';
 import { OrderTraceLink } from './order-trace-link';
 import { PipelineView } from './pipeline-view';
 import { HEALTH_PATH, SERVICES_PATH, useHealthReport, useServicesReport, useSocketProbe, type HealthProbe, type SocketProbe } from './service-health';
@@ -57,6 +58,7 @@ export function DevToolsPage() {
             replicas included, reports its health every few seconds; an instance that stops reporting drops off the list.
           </p>
         </section>
+        <ControlRoom />
         <LinkList id="observability" title="Observability" links={OBSERVABILITY} note="Grafana and Prometheus run in the distributed (Docker) topology." />
         <LinkList id="api" title="API" links={API} />
         <OrderTraceLink />
