@@ -204,7 +204,7 @@ function ServiceInstances() {
         ) : (
           <ul className="grid gap-3 sm:grid-cols-2">
             {list.map((instance) => (
-              <li key={instance.instance} data-service={instance.service} data-status={instance.status} className="rounded-md border p-3 text-sm">
+              <li key={instance.instance} data-service={instance.service} data-status={instance.status} className="min-w-0 rounded-md border p-3 text-sm">
                 <div className="flex flex-wrap items-center justify-between gap-2">
                   <span className="font-semibold">{instance.service}</span>
                   <StatusPill tone={instance.status === 'ok' ? 'ok' : 'error'}>{instance.status}</StatusPill>
