@@ -52,7 +52,7 @@ test('behind NGINX the control room asks for the token, then steers every proces
     expect((await orderOf(order.id)).delivery).toMatchObject({ status: 'delivered' });
     await expect(deadLettersOf(page, order.id)).toHaveCount(0);
 
-    await runLoad(page, 5, 20);
+    await runLoad(page, 5, 120);
 
     const menuPage = await browser.newPage();
     await menuPage.goto(`${stack().edge}/`);

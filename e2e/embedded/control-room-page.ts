@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, type TestInfo } from '@playwright/test';
 
 // What an operator does in the control room on the dev tools page; shared by the embedded and
@@ -25,6 +26,17 @@ export async function shootControlRoom(page: Page, name: string, testInfo: TestI
   await page.setViewportSize(VIEWPORTS.desktop);
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.getByTestId('control-room').screenshot({ path: testInfo.outputPath(`${name}-desktop-dark.png`), style: NO_STICKY_HEADER });
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+/** axe on the control room as it is now, in both themes: no serious or critical violation. */
+export async function auditControlRoom(page: Page) {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    const { violations } = await new AxeBuilder({ page }).include('[data-testid="control-room"]').analyze();
+    const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`), `control room, ${colorScheme} theme`).toEqual([]);
+  }
   await page.emulateMedia({ colorScheme: 'light' });
 }
 

@@ -1,6 +1,6 @@
 import { expect, test, type APIRequestContext } from '@playwright/test';
 import { MenuItem, Order } from '@pizza/contracts';
-import { deadLettersOf, redriveAllMatching, runLoad, setStock, shootControlRoom, switchFailureOn, switchFaultOff } from './control-room-page';
+import { auditControlRoom, deadLettersOf, redriveAllMatching, runLoad, setStock, shootControlRoom, switchFailureOn, switchFaultOff } from './control-room-page';
 
 const customer = { name: 'Control Room', phone: '+1 555 0199', address: '9 Operator Lane' };
 
@@ -31,6 +31,7 @@ test('from the page: a failure fault on delivery-group piles orders up as dead l
   await first.getByRole('button', { name: /^Inspect/ }).click();
   await expect(first.getByLabel(/^Original envelope/)).toContainText(`"orderId": "${orders[0]!.id}"`);
   await shootControlRoom(page, 'control-room-dead-letters', testInfo);
+  await auditControlRoom(page);
 
   await switchFaultOff(page, 'consumer-failure');
   await redriveAllMatching(page, 'CONSUMER-FAILURE');
@@ -53,7 +54,10 @@ test('from the page: the load generator runs with live counts and stops; stock s
   try {
     await page.goto('/dev');
     await expect(page.getByTestId('control-room')).toHaveAttribute('data-access', 'granted');
-    await runLoad(page, 10, 20, () => shootControlRoom(page, 'control-room-load', testInfo));
+    await runLoad(page, 10, 120, async () => {
+      await shootControlRoom(page, 'control-room-load', testInfo);
+      await auditControlRoom(page);
+    });
 
     const menuPage = await browser.newPage();
     await menuPage.goto('/');
