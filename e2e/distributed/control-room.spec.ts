@@ -20,7 +20,7 @@ const orderOf = async (id: string) => Order.parse(await (await fetch(`${stack().
 
 // The control room behind the real NGINX, ADMIN_TOKEN set on the order service: faults shared
 // through Redis by every service process.
-test('behind NGINX the control room asks for the token, then steers every process: failure fault, dead letters live, fault off, redrive all, delivered once; load; stock', async ({ page, browser }, testInfo) => {
+test('behind NGINX the control room asks for the token (401, then 403 for a wrong one), then steers every process: failure fault, dead letters live, fault off, redrive all, delivered once; load; stock', async ({ page, browser }, testInfo) => {
   const stockBefore = MenuItem.array().parse(await (await fetch(`${stack().edge}/api/v1/menu`)).json());
   try {
     await page.goto(`${stack().edge}/dev`);
@@ -28,9 +28,14 @@ test('behind NGINX the control room asks for the token, then steers every proces
     await expect(room).toHaveAttribute('data-access', 'refused');
     await expect(room.getByTestId('control-room-token')).toContainText('HTTP 401');
     await shootControlRoom(page, 'edge-control-room-token', testInfo);
+    const tokenInput = room.getByLabel('Admin token for the control room');
+    await tokenInput.fill('not-the-token');
+    await tokenInput.press('Enter');
+    await expect(room.getByTestId('control-room-token')).toContainText('HTTP 403');
     await room.getByLabel('Admin token for the control room').fill(E2E_ADMIN_TOKEN);
     await room.getByRole('button', { name: 'Unlock' }).click();
     await expect(room).toHaveAttribute('data-access', 'granted');
+    await expect(room.getByRole('heading', { name: 'Control room' })).toBeFocused();
     // the live pipeline follows the same token
     await expect(page.getByTestId('pipeline')).toHaveAttribute('data-feed', 'live');
 

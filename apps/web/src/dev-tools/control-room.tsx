@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { type FormEvent } from 'react';
+import { useEffect, useRef, type FormEvent } from 'react';
 import { KeyRound } from 'lucide-react';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
@@ -31,10 +31,21 @@ export function ControlRoom() {
   // the dead-letter list follows the live count of the pipeline feed
   const feed = usePipelineFeed(0);
   const deadLetters = feed.kind === 'live' ? feed.snapshot.deadLetters : null;
+  const access = faults.isSuccess ? 'granted' : faults.isError ? (isRefused(faults.error) ? 'refused' : 'failed') : 'checking';
+  // once a token is accepted the form goes away: keyboard focus moves to the control room's heading
+  const heading = useRef<HTMLHeadingElement>(null);
+  const wasRefused = useRef(false);
+  useEffect(() => {
+    if (access === 'refused') wasRefused.current = true;
+    if (access === 'granted' && wasRefused.current) {
+      wasRefused.current = false;
+      heading.current?.focus();
+    }
+  }, [access]);
 
   return (
-    <section aria-labelledby="control-room-heading" className="min-w-0 lg:col-span-2" data-testid="control-room" data-access={faults.isSuccess ? 'granted' : faults.isError ? (isRefused(faults.error) ? 'refused' : 'failed') : 'checking'}>
-      <h2 id="control-room-heading" className="mb-1 text-xl font-extrabold tracking-tight font-display">
+    <section aria-labelledby="control-room-heading" className="min-w-0 lg:col-span-2" data-testid="control-room" data-access={access}>
+      <h2 id="control-room-heading" ref={heading} tabIndex={-1} className="mb-1 text-xl font-extrabold tracking-tight font-display focus:outline-none">
         Control room
       </h2>
       <p className="mb-3 text-sm text-muted-foreground">
