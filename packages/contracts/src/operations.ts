@@ -63,12 +63,28 @@ export const EntryId = z.string().regex(/^\d{1,16}-\d{1,16}$/, 'expected a strea
 export const DeadLetterQuery = z.object({
   stream: z.string().min(1).max(200).optional(),
   group: z.string().min(1).max(200).optional(),
+  /** A part of the error message, any case. */
+  error: z.string().min(1).max(200).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: EntryId.optional(),
 });
 export type DeadLetterQuery = z.infer<typeof DeadLetterQuery>;
 
 export const Redriven = z.object({ id: z.string(), republishedAs: z.string() });
+
+/** How many dead letters one "redrive all matching" call republishes at most. */
+export const MAX_REDRIVE_BATCH = 500;
+
+/** `POST /admin/dead-letters/redrive`: every dead letter matching these filters (all when none). */
+export const RedriveMatching = DeadLetterQuery.pick({ stream: true, group: true, error: true });
+export type RedriveMatching = z.infer<typeof RedriveMatching>;
+
+export const RedrivenMatching = z.object({
+  redriven: z.array(Redriven).max(MAX_REDRIVE_BATCH),
+  /** True when more matching letters are left (the call stopped at its bound, or at a refused publish): call again. */
+  more: z.boolean(),
+});
+export type RedrivenMatching = z.infer<typeof RedrivenMatching>;
 
 export const MAX_STOCK = 1_000_000;
 export const StockUpdate = z.object({ id: z.string().min(1).max(100), stock: z.number().int().min(0).max(MAX_STOCK) });

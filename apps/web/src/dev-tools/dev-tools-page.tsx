@@ -7,6 +7,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/com
 import { Skeleton } from '@/components/ui/skeleton';
 import { cn } from '@/lib/cn';
 import { useDocumentTitle } from '@/lib/document-title';
+import { ControlRoom } from './control-room';
 import { OrderJourneyPanel } from './order-journey-panel';
 import { OrderTraceLink } from './order-trace-link';
 import { PipelineView } from './pipeline-view';
@@ -61,6 +62,7 @@ export function DevToolsPage() {
             replicas included, reports its health every few seconds; an instance that stops reporting drops off the list.
           </p>
         </section>
+        <ControlRoom />
         <LinkList id="observability" title="Observability" links={OBSERVABILITY} note="Grafana and Prometheus run in the distributed (Docker) topology." />
         <LinkList id="api" title="API" links={API} />
         <OrderTraceLink />
@@ -206,7 +208,7 @@ function ServiceInstances() {
         ) : (
           <ul className="grid gap-3 sm:grid-cols-2">
             {list.map((instance) => (
-              <li key={instance.instance} data-service={instance.service} data-status={instance.status} className="rounded-md border p-3 text-sm">
+              <li key={instance.instance} data-service={instance.service} data-status={instance.status} className="min-w-0 rounded-md border p-3 text-sm">
                 <div className="flex flex-wrap items-center justify-between gap-2">
                   <span className="font-semibold">{instance.service}</span>
                   <StatusPill tone={instance.status === 'ok' ? 'ok' : 'error'}>{instance.status}</StatusPill>

@@ -1,5 +1,5 @@
 import { PipelineSnapshot } from '@pizza/contracts';
-import { useEffect, useState } from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
 
 export const PIPELINE_FEED_PATH = '/api/trpc/admin.pipeline';
 const TOKEN_KEY = 'pizza-admin-token';
@@ -24,15 +24,28 @@ export function readSseEvents(buffer: string): { events: { event: string; data: 
   return { events, rest };
 }
 
-/** The admin token, kept for this tab's session only. */
+const TOKEN_CHANGED = 'pizza-admin-token-changed';
+
+/** The admin token, kept for this tab's session only; every admin view of the page follows a change. */
 export const adminToken = {
   get: () => sessionStorage.getItem(TOKEN_KEY),
-  set: (token: string) => sessionStorage.setItem(TOKEN_KEY, token),
+  set: (token: string) => {
+    sessionStorage.setItem(TOKEN_KEY, token);
+    window.dispatchEvent(new Event(TOKEN_CHANGED));
+  },
+  subscribe: (onChange: () => void) => {
+    window.addEventListener(TOKEN_CHANGED, onChange);
+    return () => window.removeEventListener(TOKEN_CHANGED, onChange);
+  },
 };
+
+/** The admin token now (null when none was given); re-renders when it changes. */
+export const useAdminToken = () => useSyncExternalStore(adminToken.subscribe, adminToken.get);
 
 /** The live pipeline (tRPC subscription `admin.pipeline` over SSE), reconnecting after a drop. */
 export function usePipelineFeed(tokenVersion: number): PipelineFeed {
   const [feed, setFeed] = useState<PipelineFeed>({ kind: 'connecting' });
+  const token = useAdminToken();
   useEffect(() => {
     const abort = new AbortController();
     const run = async () => {
@@ -81,6 +94,6 @@ export function usePipelineFeed(tokenVersion: number): PipelineFeed {
     };
     void run();
     return () => abort.abort();
-  }, [tokenVersion]);
+  }, [tokenVersion, token]);
   return feed;
 }

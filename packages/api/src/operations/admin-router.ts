@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { DeadLetterPage, DeadLetterQuery, EntryId, Fault, FaultName, FaultRequest, Journey, LoadRequest, LoadRun, MenuItem, PipelineSnapshot, Redriven, StockUpdate } from '@pizza/contracts';
+import { DeadLetterPage, DeadLetterQuery, EntryId, Fault, FaultName, FaultRequest, Journey, LoadRequest, LoadRun, MenuItem, PipelineSnapshot, Redriven, RedriveMatching, RedrivenMatching, StockUpdate } from '@pizza/contracts';
 import { adminProcedure } from './admin-procedure';
 
 const tags = ['admin'];
@@ -26,7 +26,7 @@ export const adminRouter = {
   }),
 
   listDeadLetters: adminProcedure
-    .meta({ openapi: { method: 'GET', path: '/admin/dead-letters', tags, protect: true, summary: 'Dead letters, oldest first, filtered by stream and group; page on with `next`' } })
+    .meta({ openapi: { method: 'GET', path: '/admin/dead-letters', tags, protect: true, summary: 'Dead letters, oldest first, filtered by stream, group and error (a part of it, any case); page on with `next`' } })
     .input(DeadLetterQuery)
     .output(DeadLetterPage)
     .query(({ ctx, input }) => ctx.operations.listDeadLetters(input)),
@@ -43,6 +43,16 @@ export const adminRouter = {
     .output(Redriven)
     .mutation(({ ctx, input }) => ctx.operations.redrive(ctx.who, input.id)),
 
+  redriveDeadLetters: adminProcedure
+    .meta({
+      openapi: {
+        method: 'POST', path: '/admin/dead-letters/redrive', tags, protect: true,
+        summary: 'Redrive every dead letter matching stream, group and error (a part of it, any case), oldest first, at most 500 per call; `more` says some are left',
+      },
+    })
+    .input(RedriveMatching)
+    .output(RedrivenMatching)
+    .mutation(({ ctx, input }) => ctx.operations.redriveMatching(ctx.who, input)),
   discardDeadLetter: adminProcedure
     .meta({ openapi: { method: 'DELETE', path: '/admin/dead-letters/{id}', tags, protect: true, summary: 'Discard a dead letter (204)', errorResponses: { 404: 'No such dead letter' } } })
     .input(DeadLetterId)

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { GROUPS, STREAMS, makeEvent, type EventEnvelope, type PipelineSnapshot } from '@pizza/contracts';
+import { GROUPS, MAX_REDRIVE_BATCH, STREAMS, makeEvent, type EventEnvelope, type PipelineSnapshot } from '@pizza/contracts';
 import { createBus, createFaultStore, createJourneyStore, createLogger, createMetrics, PIPELINE_STREAMS, withFaults, type BusMessage, type InspectableBus } from '@pizza/infra';
 import { startRedisServer, type RedisServer } from '@pizza/infra/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -190,6 +190,72 @@ describe.each([
     await ops.discard('loopback', ids[1]!);
     expect((await ops.listDeadLetters({ limit: 50 })).items.map((i) => i.id)).toEqual([ids[0], ids[2]]);
     for (const id of [ids[0]!, ids[2]!]) await ops.discard('loopback', id);
+    expect((await ops.pipeline()).deadLetters).toBe(0);
+  });
+
+  it('filters by a part of the error (any case); redrive all matching redrives only those; one that fails again comes back with its new error', async () => {
+    const oven = [event(), event()];
+    const tyre = event();
+    let phase: 'first' | 'again' | 'healed' = 'first';
+    const seen: BusMessage[] = [];
+    const consumer = bus.consume({
+      streams: [STREAMS.deliveryStatus],
+      group: 'status-group',
+      handler: async (message) => {
+        seen.push(message);
+        if (phase === 'healed') return;
+        if (phase === 'again') throw new Error('Still broken: oven cold');
+        throw new Error(message.envelope.orderId === tyre.orderId ? 'flat tyre' : 'Oven offline');
+      },
+    });
+    closers.push(() => consumer.close());
+    await consumer.ready;
+    for (const e of [...oven, tyre]) await bus.publish(STREAMS.deliveryStatus, e);
+    const first = await vi.waitFor(async () => {
+      const { items } = await ops.listDeadLetters({ stream: STREAMS.deliveryStatus, limit: 50 });
+      expect(items).toHaveLength(3);
+      return items;
+    }, wait);
+
+    const ovenLetters = (await ops.listDeadLetters({ error: 'OVEN off', limit: 50 })).items;
+    expect(ovenLetters.map((i) => (i.envelope as EventEnvelope).orderId).sort()).toEqual(oven.map((e) => e.orderId).sort());
+    expect((await ops.listDeadLetters({ error: 'tyre', group: 'status-group', limit: 50 })).items).toMatchObject([{ error: 'flat tyre', envelope: tyre }]);
+    expect((await ops.listDeadLetters({ error: 'tyre', group: 'another-group', limit: 50 })).items).toEqual([]);
+    expect(await ops.redriveMatching('loopback', { error: 'no such error' })).toEqual({ redriven: [], more: false });
+
+    phase = 'again';
+    const redriven = await ops.redriveMatching('loopback', { stream: STREAMS.deliveryStatus, error: 'oven offline' });
+    expect(redriven.more).toBe(false);
+    expect(redriven.redriven.map((r) => r.id).sort()).toEqual(ovenLetters.map((i) => i.id).sort());
+    // both fail again: back on the list, under new ids, with the new error; the tyre letter untouched
+    const again = await vi.waitFor(async () => {
+      const { items } = await ops.listDeadLetters({ error: 'still broken', limit: 50 });
+      expect(items).toHaveLength(2);
+      return items;
+    }, wait);
+    for (const letter of again) {
+      expect(first.map((i) => i.id)).not.toContain(letter.id);
+      expect(letter).toMatchObject({ stream: STREAMS.deliveryStatus, group: 'status-group', error: 'Still broken: oven cold', attempts: 3 });
+    }
+    expect(again.map((i) => (i.envelope as EventEnvelope).orderId).sort()).toEqual(oven.map((e) => e.orderId).sort());
+    expect((await ops.pipeline()).deadLetters).toBe(3);
+
+    phase = 'healed';
+    const before = seen.length;
+    const all = await ops.redriveMatching('loopback', {});
+    expect(all.redriven).toHaveLength(3);
+    await vi.waitFor(() => expect(seen.length).toBe(before + 3), wait);
+    expect(seen.slice(before).map((m) => m.envelope.orderId).sort()).toEqual([...oven, tyre].map((e) => e.orderId).sort());
+    expect((await ops.pipeline()).deadLetters).toBe(0);
+  });
+
+  it(`redrive all matching stops at ${MAX_REDRIVE_BATCH} per call and says more are left`, async () => {
+    const letter = JSON.stringify({ stream: STREAMS.simulateOrder, group: 'nobody', entryId: '1-1', envelope: event(), error: 'bulk', attempts: 3, failedAt: new Date().toISOString() });
+    for (let i = 0; i <= MAX_REDRIVE_BATCH; i++) await bus.inspection.append(STREAMS.deadLetters, letter);
+    const first = await ops.redriveMatching('loopback', { error: 'bulk' });
+    expect(first.redriven).toHaveLength(MAX_REDRIVE_BATCH);
+    expect(first.more).toBe(true);
+    expect(await ops.redriveMatching('loopback', { error: 'bulk' })).toMatchObject({ redriven: [expect.anything()], more: false });
     expect((await ops.pipeline()).deadLetters).toBe(0);
   });
 });

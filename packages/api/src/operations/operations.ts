@@ -1,4 +1,4 @@
-import { FAULT_PARAMS, type CreateOrderCommand, type Fault, type FaultName, type FaultRequest, type LoadRequest, type MenuItem, type PipelineSnapshot } from '@pizza/contracts';
+import { FAULT_PARAMS, type CreateOrderCommand, type Fault, type FaultName, type FaultRequest, type LoadRequest, type MenuItem, type PipelineSnapshot, type RedriveMatching } from '@pizza/contracts';
 import type { BusInspection, EventBus, FaultStore, JourneyStore, Logger, Metrics } from '@pizza/infra';
 import { Counter } from 'prom-client';
 import { createDeadLetterTools } from './dead-letter-tools';
@@ -38,15 +38,26 @@ export function createOperations(deps: OperationsDeps) {
     labelNames: ['action', 'outcome'] as const,
     registers: [deps.metrics.registry],
   });
+  const redrivenLetters = new Counter({
+    name: 'admin_dead_letters_redriven_total',
+    help: 'Dead letters an operator republished to their stream (one by one or all matching).',
+    registers: [deps.metrics.registry],
+  });
   const deadLetters = createDeadLetterTools(deps.bus, deps.inspection);
   const load = createLoadGenerator({ listMenu: deps.listMenu, placeOrder: deps.placeOrder, logger });
   const journeys = createJourneyTools(deps.journeys, deps.orderExists);
 
-  const audited = async <T>(who: AdminCaller, action: string, target: Record<string, unknown>, work: () => Promise<T>): Promise<T> => {
+  const audited = async <T>(
+    who: AdminCaller,
+    action: string,
+    target: Record<string, unknown>,
+    work: () => Promise<T>,
+    outcomeOf: (result: T) => Record<string, unknown> = () => ({}),
+  ): Promise<T> => {
     try {
       const result = await work();
       actions.inc({ action, outcome: 'ok' });
-      logger.info({ audit: true, who, action, ...target, outcome: 'ok' }, `admin ${action}`);
+      logger.info({ audit: true, who, action, ...target, outcome: 'ok', ...outcomeOf(result) }, `admin ${action}`);
       return result;
     } catch (error) {
       actions.inc({ action, outcome: 'refused' });
@@ -61,7 +72,18 @@ export function createOperations(deps: OperationsDeps) {
       return { at: new Date().toISOString(), streams, deadLetters: count };
     },
     listDeadLetters: deadLetters.list,
-    redrive: (who: AdminCaller, id: string) => audited(who, 'redrive', { deadLetterId: id }, () => deadLetters.redrive(id)),
+    redrive: (who: AdminCaller, id: string) =>
+      audited(who, 'redrive', { deadLetterId: id }, async () => {
+        const redriven = await deadLetters.redrive(id);
+        redrivenLetters.inc();
+        return redriven;
+      }, (r) => ({ republishedAs: r.republishedAs })),
+    redriveMatching: (who: AdminCaller, filter: RedriveMatching) =>
+      audited(who, 'redrive-all', { filter }, async () => {
+        const result = await deadLetters.redriveMatching(filter);
+        redrivenLetters.inc(result.redriven.length);
+        return result;
+      }, (r) => ({ redriven: r.redriven.length, deadLetterIds: r.redriven.map((l) => l.id), more: r.more })),
     discard: (who: AdminCaller, id: string) => audited(who, 'discard', { deadLetterId: id }, () => deadLetters.discard(id)),
     listFaults: () => deps.faults.list(),
     setFault: (who: AdminCaller, request: FaultRequest) =>

@@ -41,6 +41,7 @@ const ROUTES: { pattern: RegExp; template: string; method?: string }[] = [
   { pattern: /^\/api\/docs(\/.*)?$/, template: '/api/docs' },
   { pattern: /^\/api\/v1\/admin\/pipeline$/, template: '/api/v1/admin/pipeline', method: 'GET' },
   { pattern: /^\/api\/v1\/admin\/dead-letters$/, template: '/api/v1/admin/dead-letters', method: 'GET' },
+  { pattern: /^\/api\/v1\/admin\/dead-letters\/redrive$/, template: '/api/v1/admin/dead-letters/redrive', method: 'POST' },
   { pattern: /^\/api\/v1\/admin\/dead-letters\/[^/]+\/redrive$/, template: '/api/v1/admin/dead-letters/{id}/redrive', method: 'POST' },
   { pattern: /^\/api\/v1\/admin\/dead-letters\/[^/]+$/, template: '/api/v1/admin/dead-letters/{id}', method: 'DELETE' },
   { pattern: /^\/api\/v1\/admin\/orders\/[^/]+\/journey$/, template: '/api/v1/admin/orders/{id}/journey', method: 'GET' },
@@ -52,7 +53,8 @@ const ROUTES: { pattern: RegExp; template: string; method?: string }[] = [
 const PROCEDURES = new Set(['menu.list', 'menu.byId', 'orders.create', 'orders.byId', 'health',
   'admin.pipelineSnapshot', 'admin.listDeadLetters', 'admin.redriveDeadLetter', 'admin.discardDeadLetter', 'admin.setStock',
   'admin.listFaults', 'admin.setFault', 'admin.clearFault', 'admin.pipeline',
-  'admin.startLoad', 'admin.loadRun', 'admin.stopLoad', 'admin.orderJourney', 'admin.journey', 'admin.journeyStarts']);
+  'admin.startLoad', 'admin.loadRun', 'admin.stopLoad', 'admin.orderJourney', 'admin.journey', 'admin.journeyStarts',
+  'admin.redriveDeadLetters']);
 
 /** Procedures whose REST success is not 200. */
 const STATUS_OF: Record<string, number> = {

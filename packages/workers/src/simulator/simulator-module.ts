@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GROUPS, SERVICES, STREAMS, makeEvent, type EventEnvelope } from '@pizza/contracts';
 import { MessageAbandoned, type Consumer, type ServiceModule, type ServiceRuntime } from '@pizza/infra';
@@ -19,6 +20,8 @@ export function simulatorModule(runtime: ServiceRuntime, options: { resumeFromSt
     transit: config.SIM_TRANSIT_DELAY_MS,
   };
   const stopping = new AbortController();
+  // every step waiting for its time listens on it: up to SIM_CONCURRENCY at once, not a leak
+  setMaxListeners(config.SIM_CONCURRENCY + 10, stopping.signal);
   let consumer: Consumer | null = null;
 
   const publishStep = async (request: EventEnvelope) => {
