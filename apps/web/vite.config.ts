@@ -3,6 +3,7 @@ import { tanstackRouter } from '@tanstack/router-plugin/vite';
 import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { precompress } from './precompress';
 
 // Dev only: where the Vite dev server forwards API and socket traffic (the built app is always served same-origin).
 const apiTarget = process.env.VITE_API_TARGET ?? 'http://127.0.0.1:8003';
@@ -11,9 +12,17 @@ const wsTarget = process.env.VITE_WS_TARGET ?? 'ws://127.0.0.1:8002';
 export default defineConfig({
   plugins: [
     // must run before react(): it rewrites route files for code splitting
-    tanstackRouter({ target: 'react', autoCodeSplitting: true, quoteStyle: 'single' }),
+    tanstackRouter({
+      target: 'react',
+      autoCodeSplitting: true,
+      quoteStyle: 'single',
+      // the menu is the landing page: it comes with the entry (no second round trip before it paints);
+      // every other page loads its own chunk when it is visited
+      codeSplittingOptions: { splitBehavior: ({ routeId }) => (routeId === '/' ? [] : undefined) },
+    }),
     react(),
     tailwindcss(),
+    precompress(),
   ],
   resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
   server: {

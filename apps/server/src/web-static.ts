@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream';
 import { gzipSync } from 'node:zlib';
@@ -20,10 +21,16 @@ const TYPES = new Map([
   ['.woff2', 'font/woff2'],
 ]);
 const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.svg', '.json', '.txt', '.webmanifest']);
+/** Precompressed copies the web build writes beside its files, in order of preference. */
+const PRECOMPRESSED: [encoding: string, suffix: string][] = [
+  ['br', '.br'],
+  ['gzip', '.gz'],
+];
 
 /**
- * Serves the built SPA: hashed assets cached for a year, gzip from memory, and every other
- * GET that is not an API or socket path falls back to index.html (client-side routes).
+ * Serves the built SPA: hashed assets cached for a year; the build's brotli/gzip copies when the
+ * client takes them (else gzip, compressed once and kept in memory); every other GET that is not
+ * an API or socket path falls back to index.html (client-side routes).
  */
 export function webStaticModule(dir: string): ServiceModule {
   const distDir = resolve(dir); // a relative or trailing-slash WEB_DIST_DIR must still contain its files
@@ -33,19 +40,32 @@ export function webStaticModule(dir: string): ServiceModule {
   const sendFile = async (req: IncomingMessage, res: ServerResponse, file: string, cache: string) => {
     const ext = extname(file);
     const headers: Record<string, string> = { 'content-type': TYPES.get(ext) ?? 'application/octet-stream', 'cache-control': cache };
-    if (COMPRESSIBLE.has(ext) && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
-      const { mtimeMs } = await stat(file);
-      let cached = gzCache.get(file);
-      if (!cached || cached.mtimeMs !== mtimeMs) {
-        cached = { mtimeMs, body: gzipSync(await readFile(file)) };
-        gzCache.set(file, cached);
-      }
-      const body = cached.body;
-      res.writeHead(200, { ...headers, 'content-encoding': 'gzip', vary: 'accept-encoding', 'content-length': String(body.length) });
-      res.end(req.method === 'HEAD' ? undefined : body);
-      return;
-    }
     const info = await stat(file);
+    if (COMPRESSIBLE.has(ext)) {
+      headers.vary = 'accept-encoding'; // the same URL answers differently per Accept-Encoding
+      const accepted = acceptedEncodings(req.headers['accept-encoding']);
+      // the build's own compressed copies (apps/web/precompress.ts), if they are from this build of the file
+      for (const [encoding, suffix] of PRECOMPRESSED) {
+        if (!accepted.has(encoding)) continue;
+        const variant = await statFile(file + suffix);
+        if (!variant || variant.mtimeMs < info.mtimeMs) continue;
+        res.writeHead(200, { ...headers, 'content-encoding': encoding, 'content-length': String(variant.size) });
+        if (req.method === 'HEAD') res.end();
+        else pipeline(createReadStream(file + suffix), res, () => {});
+        return;
+      }
+      if (accepted.has('gzip')) {
+        let cached = gzCache.get(file);
+        if (!cached || cached.mtimeMs !== info.mtimeMs) {
+          cached = { mtimeMs: info.mtimeMs, body: gzipSync(await readFile(file)) };
+          gzCache.set(file, cached);
+        }
+        const body = cached.body;
+        res.writeHead(200, { ...headers, 'content-encoding': 'gzip', 'content-length': String(body.length) });
+        res.end(req.method === 'HEAD' ? undefined : body);
+        return;
+      }
+    }
     res.writeHead(200, { ...headers, 'content-length': String(info.size) });
     if (req.method === 'HEAD') res.end();
     else pipeline(createReadStream(file), res, () => {}); // a file removed by a rebuild mid-send only ends this response
@@ -84,10 +104,26 @@ export function webStaticModule(dir: string): ServiceModule {
   };
 }
 
-async function isFile(path: string): Promise<boolean> {
+async function statFile(path: string): Promise<Stats | null> {
   try {
-    return (await stat(path)).isFile();
+    const info = await stat(path);
+    return info.isFile() ? info : null;
   } catch {
-    return false;
+    return null;
   }
+}
+
+async function isFile(path: string): Promise<boolean> {
+  return (await statFile(path)) !== null;
+}
+
+/** The content codings an Accept-Encoding header allows (`q=0` refuses one). */
+export function acceptedEncodings(header: string | string[] | undefined): Set<string> {
+  const accepted = new Set<string>();
+  for (const part of String(header ?? '').split(',')) {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    if (name && !(q && Number(q.slice(2)) === 0)) accepted.add(name);
+  }
+  return accepted;
 }

@@ -1,6 +1,6 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from '@tanstack/react-router';
-import { StrictMode } from 'react';
+import { StrictMode, startTransition } from 'react';
 import { createRoot } from 'react-dom/client';
 import { CartProvider } from './cart/cart-context';
 import { Toaster } from './components/toaster';
@@ -14,16 +14,21 @@ initTheme();
 const queryClient = new QueryClient(createQueryClientOptions());
 const trpcClient = createTrpcClient();
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <trpc.Provider client={trpcClient} queryClient={queryClient}>
-      <QueryClientProvider client={queryClient}>
-        <CartProvider>
-          <Toaster>
-            <RouterProvider router={router} />
-          </Toaster>
-        </CartProvider>
-      </QueryClientProvider>
-    </trpc.Provider>
-  </StrictMode>,
+// As a transition, the first render yields to the browser every few milliseconds instead of
+// holding the main thread until the whole page is built.
+const root = createRoot(document.getElementById('root')!);
+startTransition(() =>
+  root.render(
+    <StrictMode>
+      <trpc.Provider client={trpcClient} queryClient={queryClient}>
+        <QueryClientProvider client={queryClient}>
+          <CartProvider>
+            <Toaster>
+              <RouterProvider router={router} />
+            </Toaster>
+          </CartProvider>
+        </QueryClientProvider>
+      </trpc.Provider>
+    </StrictMode>,
+  ),
 );

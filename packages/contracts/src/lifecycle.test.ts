@@ -6,8 +6,8 @@ import {
   nextSimulatedDeliveryStatus,
   nextSimulatedOrderStatus,
   trackingRank,
-  type OrderStatus,
-} from './lifecycle';
+} from './rules';
+import type { OrderStatus } from './lifecycle';
 
 describe('order lifecycle', () => {
   it('only moves forward', () => {

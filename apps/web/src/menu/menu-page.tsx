@@ -1,5 +1,6 @@
 import { MENU_CATEGORIES, type MenuItem } from '@pizza/contracts';
 import { Flame, RefreshCw, TimerReset, TriangleAlert } from 'lucide-react';
+import { memo, useDeferredValue } from 'react';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Skeleton } from '@/components/ui/skeleton';
@@ -11,6 +12,9 @@ import { useMenu } from './use-menu';
 export function MenuPage() {
   useDocumentTitle('Menu');
   const menu = useMenu();
+  // the cards render at a lower priority than the update that brought their data: a render the
+  // browser can interrupt (for input, for painting) instead of one long task
+  const items = useDeferredValue(menu.data);
 
   return (
     <>
@@ -38,9 +42,7 @@ export function MenuPage() {
         </svg>
       </section>
 
-      {menu.isPending ? (
-        <MenuSkeleton />
-      ) : menu.isError ? (
+      {menu.isError ? (
         <Alert variant="destructive" role="alert" className="max-w-2xl">
           <TriangleAlert aria-hidden="true" />
           <AlertTitle>We couldn’t load the menu</AlertTitle>
@@ -51,14 +53,16 @@ export function MenuPage() {
             </Button>
           </AlertDescription>
         </Alert>
+      ) : items ? (
+        <MenuSections items={items} />
       ) : (
-        <MenuSections items={menu.data} />
+        <MenuSkeleton />
       )}
     </>
   );
 }
 
-function MenuSections({ items }: { items: MenuItem[] }) {
+const MenuSections = memo(function MenuSections({ items }: { items: MenuItem[] }) {
   const categories = MENU_CATEGORIES.filter((c) => items.some((i) => i.category === c));
   return (
     <>
@@ -99,7 +103,7 @@ function MenuSections({ items }: { items: MenuItem[] }) {
       </div>
     </>
   );
-}
+});
 
 function MenuSkeleton() {
   return (

@@ -19,7 +19,9 @@ function RootLayout() {
         Skip to content
       </a>
       <SiteHeader />
-      <main id="main" tabIndex={-1} className="mx-auto w-full max-w-6xl flex-1 px-4 py-8 outline-none sm:px-6 sm:py-10">
+      {/* at least a screen below the header: the footer starts below the fold, so a page that fills in
+          (its route chunk, then its data) never pushes it down (no layout shift) */}
+      <main id="main" tabIndex={-1} className="mx-auto min-h-[calc(100dvh-4rem)] w-full max-w-6xl flex-1 px-4 py-8 outline-none sm:px-6 sm:py-10">
         <Outlet />
       </main>
       <footer className="border-t">
