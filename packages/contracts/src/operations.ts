@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HOP_KINDS } from './rules';
 import { Timestamp } from './order';
 
 /** What the operations API (the control room) answers. */
@@ -152,7 +153,6 @@ export const LoadRun = z.object({
 export type LoadRun = z.infer<typeof LoadRun>;
 
 /** What one order went through, hop by hop (the control room's order journey). */
-export const HOP_KINDS = ['http', 'commit', 'publish', 'process', 'push'] as const;
 export const HopKind = z.enum(HOP_KINDS);
 export type HopKind = z.infer<typeof HopKind>;
 

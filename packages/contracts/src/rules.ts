@@ -95,3 +95,14 @@ export function orderStatusForDelivery(status: DeliveryStatusName): OrderStatusN
 export function trackingRank(status: OrderStatusName, deliveryStatus: DeliveryStatusName | null): number {
   return orderRank(status) * 10 + (deliveryStatus === null ? 0 : deliveryRank(deliveryStatus) + 1);
 }
+
+/** The kinds of hop in an order's journey, in the order they happen for one event. */
+export const HOP_KINDS = ['http', 'commit', 'publish', 'process', 'push'] as const;
+
+/**
+ * Journey hops by time; hops in the same millisecond by kind (an order is accepted, then committed,
+ * then published, processed and pushed), so a fast machine does not show a commit before its request.
+ */
+export function compareHops(a: { at: string; kind: (typeof HOP_KINDS)[number] }, b: { at: string; kind: (typeof HOP_KINDS)[number] }): number {
+  return Date.parse(a.at) - Date.parse(b.at) || HOP_KINDS.indexOf(a.kind) - HOP_KINDS.indexOf(b.kind);
+}

@@ -1,4 +1,4 @@
-import { JourneyHop, OrderId } from '@pizza/contracts';
+import { compareHops, JourneyHop, OrderId } from '@pizza/contracts';
 import { useEffect, useState } from 'react';
 import { adminToken, readSseEvents } from './pipeline-feed';
 
@@ -19,9 +19,9 @@ export interface JourneyRow {
   sincePreviousMs: number | null;
 }
 
-/** Hops by time (stable for equal times), each with the latency from the one before. */
+/** Hops by time (the same millisecond by kind, then as they came), each with the latency from the one before. */
 export function journeyRows(hops: readonly JourneyHop[]): JourneyRow[] {
-  const sorted = hops.map((hop, i) => ({ hop, i, t: Date.parse(hop.at) })).sort((a, b) => a.t - b.t || a.i - b.i);
+  const sorted = hops.map((hop, i) => ({ hop, i, t: Date.parse(hop.at) })).sort((a, b) => compareHops(a.hop, b.hop) || a.i - b.i);
   return sorted.map(({ hop, t }, i) => ({ hop, sincePreviousMs: i === 0 ? null : t - sorted[i - 1]!.t }));
 }
 

@@ -1,12 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isOrderId, type Journey, type JourneyHop } from '@pizza/contracts';
+import { compareHops, isOrderId, type Journey, type JourneyHop } from '@pizza/contracts';
 import { JOURNEY_WINDOW, type JourneyStore } from '@pizza/infra';
 import { AppError } from '../app-error';
 
 /** How often a live journey looks for new hops (the store is shared; its writers are other processes). */
 export const JOURNEY_FEED_MS = 250;
 
-const byTime = (a: JourneyHop, b: JourneyHop) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0);
 const WINDOW_TEXT = `the last ${JOURNEY_WINDOW.orders} orders, ${JOURNEY_WINDOW.ttlMs / 60_000} minutes after their last hop`;
 
 /** The control room's view of order journeys: one order's hops, live, and the orders that start. */
@@ -24,7 +23,7 @@ export function createJourneyTools(journeys: JourneyStore, orderExists: (id: str
       const id = orderId.toLowerCase();
       const hops = isOrderId(id) ? await journeys.read(id) : null;
       if (!hops) throw await notFound(orderId);
-      return { orderId: id, hops: hops.sort(byTime) };
+      return { orderId: id, hops: hops.sort(compareHops) };
     },
 
     /** The hops of an order as they are written: those already kept first (by time), then each new one. */
@@ -46,7 +45,7 @@ export function createJourneyTools(journeys: JourneyStore, orderExists: (id: str
           if (before > 0) left.set(key, before - 1);
           else fresh.push(hop);
         }
-        for (const hop of fresh.sort(byTime)) yield hop;
+        for (const hop of fresh.sort(compareHops)) yield hop;
         await sleep(JOURNEY_FEED_MS, undefined, { signal }).catch(() => undefined);
       }
     },
