@@ -1,8 +1,9 @@
 import { FAULT_PARAMS, type CreateOrderCommand, type Fault, type FaultName, type FaultRequest, type LoadRequest, type MenuItem, type PipelineSnapshot } from '@pizza/contracts';
-import type { BusInspection, EventBus, FaultStore, Logger, Metrics } from '@pizza/infra';
+import type { BusInspection, EventBus, FaultStore, Logger, Metrics, TimingsBoard } from '@pizza/infra';
 import { Counter } from 'prom-client';
 import { createDeadLetterTools } from './dead-letter-tools';
 import { createLoadGenerator } from './load-generator';
+import { createPipelineSnapshots } from './pipeline-snapshot';
 import type { AdminCaller } from './admin-auth';
 
 export interface OperationsDeps {
@@ -14,6 +15,8 @@ export interface OperationsDeps {
   listMenu: () => Promise<MenuItem[]>;
   placeOrder: (command: CreateOrderCommand) => Promise<unknown>;
   faults: FaultStore;
+  /** Handler timings and publish counts of every process; without it the snapshot has no handler numbers. */
+  timings?: TimingsBoard;
   logger: Logger;
   metrics: Metrics;
 }
@@ -35,6 +38,7 @@ export function createOperations(deps: OperationsDeps) {
     registers: [deps.metrics.registry],
   });
   const deadLetters = createDeadLetterTools(deps.bus, deps.inspection);
+  const pipeline = createPipelineSnapshots({ inspection: deps.inspection, deadLetters: () => deadLetters.count(), ...(deps.timings ? { timings: deps.timings } : {}) });
   const load = createLoadGenerator({ listMenu: deps.listMenu, placeOrder: deps.placeOrder, logger });
 
   const audited = async <T>(who: AdminCaller, action: string, target: Record<string, unknown>, work: () => Promise<T>): Promise<T> => {
@@ -51,10 +55,7 @@ export function createOperations(deps: OperationsDeps) {
   };
 
   return {
-    async pipeline(): Promise<PipelineSnapshot> {
-      const [streams, count] = await Promise.all([deps.inspection.streams(), deadLetters.count()]);
-      return { at: new Date().toISOString(), streams, deadLetters: count };
-    },
+    pipeline: (): Promise<PipelineSnapshot> => pipeline(),
     listDeadLetters: deadLetters.list,
     redrive: (who: AdminCaller, id: string) => audited(who, 'redrive', { deadLetterId: id }, () => deadLetters.redrive(id)),
     discard: (who: AdminCaller, id: string) => audited(who, 'discard', { deadLetterId: id }, () => deadLetters.discard(id)),

@@ -12,7 +12,7 @@ export function orderServiceModule(runtime: ServiceRuntime): ServiceModule {
   const relay = createOutboxRelay({ storage, bus, source: SERVICES.order, logger, metrics });
   const orders = createOrderService({ storage, metrics, logger, afterCommit: () => relay.nudge() });
   const health = () => checkHealth(runtime.service, runtime.probes, logger);
-  const operations = createOperations({ bus, inspection: runtime.busInspection, setStock: orders.setStock, listMenu: orders.listMenu, placeOrder: (command) => orders.placeOrder(command), faults: runtime.faults, logger, metrics });
+  const operations = createOperations({ bus, inspection: runtime.busInspection, setStock: orders.setStock, listMenu: orders.listMenu, placeOrder: (command) => orders.placeOrder(command), faults: runtime.faults, timings: runtime.pipelineTimings, logger, metrics });
   let consumer: Consumer | null = null;
   const asyncApi = createAsyncApiHandler();
 
