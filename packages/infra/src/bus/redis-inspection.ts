@@ -27,7 +27,8 @@ export function createRedisInspection(url: string): BusInspection {
     ]);
     const oldest = Array.isArray(summary) && typeof summary[1] === 'string' ? summary[1] : null;
     const lag = info.get('lag');
-    const read = info.get('entries-read');
+    // a group that never read anything has no entries-read yet
+    const read = info.get('entries-read') ?? (info.get('last-delivered-id') === '0-0' ? 0 : null);
     return {
       name,
       lag: typeof lag === 'number' ? lag : null,
