@@ -69,7 +69,8 @@ describe('flow layout', () => {
       expect(node.y + node.h).toBeLessThanOrEqual(layout.height);
     }
     expect(layout.nodes.find((n) => n.id === 'orders-stream/delivery-group')!.lines).toEqual([
-      'delivery-group · delivery-service',
+      'delivery-group',
+      'delivery-service · 2 instances',
       'p50 2.2 ms · p99 48 ms',
       'lag 0 · pending 0 · oldest 0.0 s',
     ]);

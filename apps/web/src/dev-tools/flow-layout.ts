@@ -39,7 +39,7 @@ const GAP = 12;
 
 export const rate = (perSecond: number | null | undefined) => (perSecond === null || perSecond === undefined ? '–/s' : `${perSecond < 10 ? perSecond.toFixed(1) : Math.round(perSecond)}/s`);
 export const ms = (value: number | null) => (value === null ? '–' : value < 10 ? `${value.toFixed(1)} ms` : `${Math.round(value)} ms`);
-const latency = (handler: HandlerStats | null) => (handler ? `p50 ${ms(handler.p50Ms)} · p99 ${ms(handler.p99Ms)}` : 'no timings reported');
+const latency = (handler: HandlerStats | null) => (handler ? `p50 ${ms(handler.p50Ms)} · p99 ${ms(handler.p99Ms)}` : 'p50 – · p99 –');
 const height = (lines: number) => lines * LINE + 2 * PAD;
 
 interface Reader {
@@ -57,7 +57,8 @@ function readersOf(stream: PipelineStream): Reader[] {
       id: `${stream.name}/${group.name}`,
       kind: 'group',
       lines: [
-        `${group.name}${group.handler?.services.length ? ` · ${group.handler.services.join(', ')}` : ''}`,
+        group.name,
+        group.handler?.services.length ? `${group.handler.services.join(', ')} · ${group.handler.instances} instance${group.handler.instances === 1 ? '' : 's'}` : 'no process reports timings',
         latency(group.handler),
         `lag ${group.lag ?? '?'} · pending ${group.pending} · oldest ${(group.oldestPendingMs / 1000).toFixed(1)} s`,
       ],
@@ -68,7 +69,7 @@ function readersOf(stream: PipelineStream): Reader[] {
   const tails: Reader[] = stream.tails.map((tail) => ({
     id: `${stream.name}/tail/${tail.services.join(',')}`,
     kind: 'tail',
-    lines: [`${tail.services.join(', ')} (every replica)`, latency(tail), `${tail.instances} instance${tail.instances === 1 ? '' : 's'}`],
+    lines: [tail.services.join(', '), `no group: every replica reads · ${tail.instances} instance${tail.instances === 1 ? '' : 's'}`, latency(tail)],
     tone: 'ok',
     edgeLabel: rate(tail.ackedPerSecond),
   }));
@@ -98,7 +99,7 @@ export function layoutFlow(snapshot: PipelineSnapshot, width: number): FlowLayou
     if (!narrow) {
       const edgeGap = Math.min(120, Math.max(80, width * 0.12));
       const col = (width - 2 * edgeGap) / 3;
-      const readerH = height(3);
+      const readerH = height(4);
       const laneH = Math.max(1, readers.length) * (readerH + GAP) - GAP;
       const mid = y + laneH / 2;
       const sH = height(2);
@@ -134,7 +135,7 @@ export function layoutFlow(snapshot: PipelineSnapshot, width: number): FlowLayou
       nodes.push({ id: streamId, kind: 'stream', x: 0, y, w: width, h: sH, lines: streamLines(stream), tone: 'ok' });
       y += sH + GAP;
       const top = y - GAP;
-      const readerH = height(3);
+      const readerH = height(4);
       readers.forEach((reader) => {
         nodes.push({ id: reader.id, kind: reader.kind, x: indent, y, w: width - indent, h: readerH, lines: reader.lines, tone: reader.tone });
         const y1 = y + readerH / 2;

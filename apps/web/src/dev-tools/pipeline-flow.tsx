@@ -13,7 +13,7 @@ const EDGE_STYLE: Record<FlowTone, { className: string; width: number; dash?: st
 
 const NODE_STYLE: Record<FlowNode['kind'], string> = {
   producer: 'fill-secondary stroke-border',
-  stream: 'fill-accent stroke-primary',
+  stream: 'fill-accent stroke-input',
   group: 'fill-card stroke-border',
   tail: 'fill-card stroke-border',
 };
