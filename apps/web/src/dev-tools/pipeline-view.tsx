@@ -66,8 +66,8 @@ export function PipelineView() {
                 </tr>
               </thead>
               <tbody>
-                {feed.snapshot.streams.flatMap((stream) =>
-                  (stream.groups.length ? stream.groups : [null]).map((group, i) => (
+                {feed.snapshot.streams.flatMap((stream) => [
+                  ...(stream.groups.length ? stream.groups : [null]).map((group, i) => (
                     <tr key={`${stream.name}-${group?.name ?? 'none'}`} data-stream={stream.name} data-group={group?.name} className="border-t">
                       <td className="py-1 pr-2 font-mono text-xs">{i === 0 ? stream.name : ''}</td>
                       <td className="py-1 pr-2 tabular-nums">{i === 0 ? stream.length : ''}</td>
@@ -85,7 +85,18 @@ export function PipelineView() {
                       </td>
                     </tr>
                   )),
-                )}
+                  // broadcast readers: no group, so no lag or pending of their own
+                  ...stream.tails.map((tail) => (
+                    <tr key={`${stream.name}-tail-${tail.services.join(',')}`} data-stream={stream.name} data-tail={tail.services.join(',')} className="border-t">
+                      <td colSpan={3} />
+                      <td className="py-1 pr-2">{tail.services.join(', ')} (no group, every replica)</td>
+                      <td colSpan={3} />
+                      <td className="py-1 pr-2 tabular-nums">{`${rate(tail.ackedPerSecond)} (${rate(tail.failedPerSecond)})`}</td>
+                      <td className="py-1 pr-2 tabular-nums">{`${ms(tail.p50Ms)} · ${ms(tail.p99Ms)}`}</td>
+                      <td className="py-1 pr-2 text-xs">{`${tail.instances} instance${tail.instances === 1 ? '' : 's'}`}</td>
+                    </tr>
+                  )),
+                ])}
               </tbody>
             </table>
           </div>
