@@ -71,7 +71,7 @@ describe('handler timings shared through Redis', () => {
     );
     const stats = (await merged()).group(STREAMS.orders, GROUPS.delivery)!;
     expect(stats.p50Ms).toBeLessThan(20); // most runs were the fast process's
-    expect(stats.p99Ms).toBeGreaterThanOrEqual(55); // (timers may fire a little early) the slow process's runs are in the tail
+    expect(stats.p99Ms).toBeGreaterThanOrEqual(55); // the slow process's runs are in the tail (a 60 ms timer may fire a little early)
     // the publishing process counted its 24 entries for order-service
     expect((await merged()).producers(STREAMS.orders).map((p) => p.service)).toEqual(['order-service']);
 
