@@ -5,11 +5,13 @@ const NO_RATE = /^(–|0\.0)\/s/;
 
 // The flow diagram on the dev tools page is drawn from the live snapshot: rates on its arrows move when orders flow.
 test('the flow diagram shows rates that rise after orders are placed, with handler percentiles per group', async ({ page, request }, testInfo) => {
+  test.setTimeout(120_000);
   await page.goto('/dev');
   const flow = page.getByTestId('pipeline-flow');
   const ordersIn = flow.locator('[data-edge="stream/orders-stream/in"] [data-rate]');
   const deliveryIn = flow.locator('[data-edge="orders-stream/delivery-group/in"] [data-rate]');
-  await expect(ordersIn).toHaveText(NO_RATE);
+  // orders placed by earlier tests may still be moving: wait for a quiet pipeline first
+  await expect(ordersIn).toHaveText(NO_RATE, { timeout: 60_000 });
   await expect(flow.getByRole('img')).toHaveAccessibleName(/Event flow/);
 
   for (let i = 0; i < 6; i++) {
