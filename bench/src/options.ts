@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['menu', 'orders', 'push', 'sockets', 'sse', 'pipeline', 'startup', 'web', 'tracing', 'soak'] as const;
+export const SCENARIOS = ['menu', 'orders', 'push', 'sockets', 'sse', 'pipeline', 'startup', 'web', 'tracing', 'soak', 'feed'] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 /** Long runs that only `--only` starts. */
-const OPT_IN: readonly ScenarioId[] = ['soak'];
+const OPT_IN: readonly ScenarioId[] = ['soak', 'feed'];
 
 export interface BenchOptions {
   quick: boolean;

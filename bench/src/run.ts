@@ -13,6 +13,7 @@ import { runScenario, type ScenarioContext, type ScenarioSpec } from './scenario
 import { menuScenario } from './scenarios/menu';
 import { ordersScenario } from './scenarios/orders';
 import { pipelineScenario } from './scenarios/pipeline';
+import { pipelineFeedScenario } from './scenarios/pipeline-feed';
 import { pushLatencyScenario } from './scenarios/push-latency';
 import { socketCapacityScenario } from './scenarios/socket-capacity';
 import { sseCapacityScenario } from './scenarios/sse-capacity';
@@ -70,6 +71,7 @@ function plan(ctx: ScenarioContext): ScenarioSpec[] {
     if (wanted('sockets')) specs.push(socketCapacityScenario(ctx, kind));
     if (wanted('sse')) specs.push(sseCapacityScenario(ctx, kind));
     if (wanted('soak')) specs.push(soakScenario(ctx, kind));
+    if (wanted('feed')) specs.push(pipelineFeedScenario(ctx, kind));
   }
   // distributed by definition (it measures the services over Redis Streams), with or without --distributed
   if (wanted('pipeline')) specs.push(pipelineScenario(ctx));

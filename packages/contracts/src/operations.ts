@@ -12,6 +12,27 @@ export const PipelineConsumer = z.object({
   idleMs: z.number().int().nonnegative(),
 });
 
+/**
+ * What the processes running a consumer (a group, or a broadcast tail) measured while handling its
+ * messages, merged over every process that reports it.
+ */
+export const HandlerStats = z.object({
+  /** The services whose processes handle these messages. */
+  services: z.array(z.string()),
+  /** Processes that reported within the last few seconds. */
+  instances: z.number().int().nonnegative(),
+  /** Handler runs that succeeded (and were acknowledged) per second, over the rate window. */
+  ackedPerSecond: z.number().nonnegative(),
+  /** Handler runs that threw per second, over the rate window. */
+  failedPerSecond: z.number().nonnegative(),
+  /** Handler runs in the latency window (successes and failures). */
+  handled: z.number().int().nonnegative(),
+  /** Handler duration percentiles over the latency window; null when nothing ran in it. */
+  p50Ms: z.number().nonnegative().nullable(),
+  p99Ms: z.number().nonnegative().nullable(),
+});
+export type HandlerStats = z.infer<typeof HandlerStats>;
+
 export const PipelineGroup = z.object({
   name: z.string(),
   /** Entries not yet delivered to the group; null when the engine cannot tell. */
@@ -20,22 +41,47 @@ export const PipelineGroup = z.object({
   /** Age of the oldest pending entry (from its id), 0 when nothing is pending. */
   oldestPendingMs: z.number().int().nonnegative(),
   consumers: z.array(PipelineConsumer),
+  /** Entries delivered to the group since it was created; null when the engine cannot tell. */
+  entriesRead: z.number().int().nonnegative().nullable(),
+  /** Entries delivered to the group per second over the rate window; null until two readings exist. */
+  deliveredPerSecond: z.number().nonnegative().nullable(),
+  /** Measured in the consuming processes; null when no process reports this group. */
+  handler: HandlerStats.nullable(),
 });
+
+/** A service appending to a stream, as the publishing processes count it. */
+export const PipelineProducer = z.object({
+  service: z.string(),
+  /** Entries it appended per second over the rate window. */
+  perSecond: z.number().nonnegative(),
+});
+
+/** A reader without a group (every notifications replica sees every entry). */
+export const PipelineTail = HandlerStats;
 
 export const PipelineStream = z.object({
   name: z.string(),
   length: z.number().int().nonnegative(),
   groups: z.array(PipelineGroup),
+  /** Entries ever appended (survives trimming). */
+  entriesAdded: z.number().int().nonnegative(),
+  /** Entries appended per second over the rate window; null until two readings exist. */
+  perSecond: z.number().nonnegative().nullable(),
+  producers: z.array(PipelineProducer),
+  tails: z.array(PipelineTail),
 });
 
 export const PipelineSnapshot = z.object({
   at: Timestamp,
   streams: z.array(PipelineStream),
   deadLetters: z.number().int().nonnegative(),
+  /** The windows the rates (`…PerSecond`) and the handler percentiles are computed over. */
+  windows: z.object({ rateSeconds: z.number().int().positive(), latencySeconds: z.number().int().positive() }),
 });
 export type PipelineSnapshot = z.infer<typeof PipelineSnapshot>;
 export type PipelineStream = z.infer<typeof PipelineStream>;
 export type PipelineGroup = z.infer<typeof PipelineGroup>;
+export type PipelineProducer = z.infer<typeof PipelineProducer>;
 
 export const DeadLetterItem = z.object({
   /** The entry id in `dead-letters`. */

@@ -1,18 +1,11 @@
-import type { PipelineGroup } from '@pizza/contracts';
 import { useState, type FormEvent } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { cn } from '@/lib/cn';
+import { ms, rate } from './flow-layout';
+import { groupTone, TONE_MARKS } from './flow-tone';
 import { adminToken, PIPELINE_FEED_PATH, usePipelineFeed } from './pipeline-feed';
-
-/** Lag (undelivered + unacknowledged) past which a group shows amber, then red. */
-const AMBER = 10;
-const RED = 100;
-
-function backlogTone(group: PipelineGroup): 'ok' | 'amber' | 'red' {
-  const backlog = (group.lag ?? 0) + group.pending;
-  return backlog >= RED ? 'red' : backlog >= AMBER ? 'amber' : 'ok';
-}
+import { PipelineFlow } from './pipeline-flow';
 
 /** The live pipeline: every stream, its groups (lag, pending, oldest pending) and consumers. */
 export function PipelineView() {
@@ -52,6 +45,7 @@ export function PipelineView() {
             <button type="submit" className="rounded-md border px-3 py-1 font-semibold">Connect</button>
           </form>
         )}
+        {feed.kind === 'live' && <PipelineFlow snapshot={feed.snapshot} />}
         {feed.kind === 'live' && (
           // focusable, so a keyboard user can scroll the table at phone width
           <div className="max-w-full overflow-x-auto" tabIndex={0} role="region" aria-label="Streams and consumer groups">
@@ -61,31 +55,48 @@ export function PipelineView() {
                 <tr>
                   <th scope="col" className="py-1 pr-2">Stream</th>
                   <th scope="col" className="py-1 pr-2">Length</th>
+                  <th scope="col" className="py-1 pr-2">In/s</th>
                   <th scope="col" className="py-1 pr-2">Group</th>
                   <th scope="col" className="py-1 pr-2">Lag</th>
                   <th scope="col" className="py-1 pr-2">Pending</th>
                   <th scope="col" className="py-1 pr-2">Oldest pending</th>
+                  <th scope="col" className="py-1 pr-2">Handled/s (failed)</th>
+                  <th scope="col" className="py-1 pr-2">p50 · p99</th>
                   <th scope="col" className="py-1 pr-2">Consumers (pending · idle)</th>
                 </tr>
               </thead>
               <tbody>
-                {feed.snapshot.streams.flatMap((stream) =>
-                  (stream.groups.length ? stream.groups : [null]).map((group, i) => (
+                {feed.snapshot.streams.flatMap((stream) => [
+                  ...(stream.groups.length ? stream.groups : [null]).map((group, i) => (
                     <tr key={`${stream.name}-${group?.name ?? 'none'}`} data-stream={stream.name} data-group={group?.name} className="border-t">
                       <td className="py-1 pr-2 font-mono text-xs">{i === 0 ? stream.name : ''}</td>
                       <td className="py-1 pr-2 tabular-nums">{i === 0 ? stream.length : ''}</td>
-                      <td className={cn('py-1 pr-2', group && { ok: '', amber: 'text-amber-600', red: 'font-semibold text-destructive' }[backlogTone(group)])}>
-                        {group?.name ?? '—'}
+                      <td className="py-1 pr-2 tabular-nums" data-stream-rate>{i === 0 ? rate(stream.perSecond) : ''}</td>
+                      <td className={cn('py-1 pr-2', group && { ok: '', amber: 'text-warning', red: 'font-semibold text-destructive' }[groupTone(group)])}>
+                        {group ? `${group.name}${TONE_MARKS[groupTone(group)]}` : '—'}
                       </td>
                       <td className="py-1 pr-2 tabular-nums">{group ? (group.lag ?? '?') : ''}</td>
                       <td className="py-1 pr-2 tabular-nums">{group?.pending ?? ''}</td>
                       <td className="py-1 pr-2 tabular-nums">{group ? `${(group.oldestPendingMs / 1000).toFixed(1)} s` : ''}</td>
+                      <td className="py-1 pr-2 tabular-nums">{group?.handler ? `${rate(group.handler.ackedPerSecond)} (${rate(group.handler.failedPerSecond)})` : ''}</td>
+                      <td className="py-1 pr-2 tabular-nums">{group?.handler ? `${ms(group.handler.p50Ms)} · ${ms(group.handler.p99Ms)}` : ''}</td>
                       <td className="py-1 pr-2 text-xs">
                         {group?.consumers.map((c) => `${c.name} (${c.pending} · ${(c.idleMs / 1000).toFixed(0)} s)`).join(', ')}
                       </td>
                     </tr>
                   )),
-                )}
+                  // broadcast readers: no group, so no lag or pending of their own
+                  ...stream.tails.map((tail) => (
+                    <tr key={`${stream.name}-tail-${tail.services.join(',')}`} data-stream={stream.name} data-tail={tail.services.join(',')} className="border-t">
+                      <td colSpan={3} />
+                      <td className="py-1 pr-2">{tail.services.join(', ')} (no group, every replica)</td>
+                      <td colSpan={3} />
+                      <td className="py-1 pr-2 tabular-nums">{`${rate(tail.ackedPerSecond)} (${rate(tail.failedPerSecond)})`}</td>
+                      <td className="py-1 pr-2 tabular-nums">{`${ms(tail.p50Ms)} · ${ms(tail.p99Ms)}`}</td>
+                      <td className="py-1 pr-2 text-xs">{`${tail.instances} instance${tail.instances === 1 ? '' : 's'}`}</td>
+                    </tr>
+                  )),
+                ])}
               </tbody>
             </table>
           </div>

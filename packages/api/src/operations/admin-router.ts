@@ -12,7 +12,7 @@ export const PIPELINE_FEED_MS = 1_000;
 /** The operations API: every procedure here is also a REST route under /api/v1/admin (bearer auth). */
 export const adminRouter = {
   pipelineSnapshot: adminProcedure
-    .meta({ openapi: { method: 'GET', path: '/admin/pipeline', tags, protect: true, summary: 'Streams, consumer groups and consumers with lag and pending; dead-letter count' } })
+    .meta({ openapi: { method: 'GET', path: '/admin/pipeline', tags, protect: true, summary: 'Streams, consumer groups and consumers with lag and pending, live rates and handler p50/p99; dead-letter count' } })
     .input(z.void())
     .output(PipelineSnapshot)
     .query(({ ctx }) => ctx.operations.pipeline()),

@@ -90,7 +90,7 @@ describe.each([
     }, wait);
     expect(busy.streams.map((s) => s.name)).toEqual([...PIPELINE_STREAMS]);
     expect(busy.streams.find((s) => s.name === STREAMS.orders)!.length).toBe(3);
-    expect(busy.streams.find((s) => s.name === STREAMS.deliveries)).toEqual({ name: STREAMS.deliveries, length: 0, groups: [] });
+    expect(busy.streams.find((s) => s.name === STREAMS.deliveries)).toMatchObject({ name: STREAMS.deliveries, length: 0, entriesAdded: 0, groups: [] });
     const group = groupIn(busy, STREAMS.orders, 'inspect-group')!;
     expect(group.pending + group.lag!).toBe(3);
     expect(group.oldestPendingMs).toBeGreaterThanOrEqual(0);

@@ -1,9 +1,10 @@
 import { FAULT_PARAMS, type CreateOrderCommand, type Fault, type FaultName, type FaultRequest, type LoadRequest, type MenuItem, type PipelineSnapshot, type RedriveMatching } from '@pizza/contracts';
-import type { BusInspection, EventBus, FaultStore, JourneyStore, Logger, Metrics } from '@pizza/infra';
+import type { BusInspection, EventBus, FaultStore, JourneyStore, Logger, Metrics, TimingsBoard } from '@pizza/infra';
 import { Counter } from 'prom-client';
 import { createDeadLetterTools } from './dead-letter-tools';
 import { createLoadGenerator } from './load-generator';
 import { createJourneyTools } from './order-journeys';
+import { createPipelineSnapshots } from './pipeline-snapshot';
 import type { AdminCaller } from './admin-auth';
 
 export interface OperationsDeps {
@@ -18,6 +19,8 @@ export interface OperationsDeps {
   journeys: JourneyStore;
   /** Whether an order exists (a journey 404 says whether the order is unknown or only outside the window). */
   orderExists: (id: string) => Promise<boolean>;
+  /** Handler timings and publish counts of every process; without it the snapshot has no handler numbers. */
+  timings?: TimingsBoard;
   logger: Logger;
   metrics: Metrics;
 }
@@ -44,6 +47,7 @@ export function createOperations(deps: OperationsDeps) {
     registers: [deps.metrics.registry],
   });
   const deadLetters = createDeadLetterTools(deps.bus, deps.inspection);
+  const pipeline = createPipelineSnapshots({ inspection: deps.inspection, deadLetters: () => deadLetters.count(), ...(deps.timings ? { timings: deps.timings } : {}) });
   const load = createLoadGenerator({ listMenu: deps.listMenu, placeOrder: deps.placeOrder, logger });
   const journeys = createJourneyTools(deps.journeys, deps.orderExists);
 
@@ -67,10 +71,7 @@ export function createOperations(deps: OperationsDeps) {
   };
 
   return {
-    async pipeline(): Promise<PipelineSnapshot> {
-      const [streams, count] = await Promise.all([deps.inspection.streams(), deadLetters.count()]);
-      return { at: new Date().toISOString(), streams, deadLetters: count };
-    },
+    pipeline: (): Promise<PipelineSnapshot> => pipeline(),
     listDeadLetters: deadLetters.list,
     redrive: (who: AdminCaller, id: string) =>
       audited(who, 'redrive', { deadLetterId: id }, async () => {

@@ -20,6 +20,7 @@ export function orderServiceModule(runtime: ServiceRuntime): ServiceModule {
     listMenu: orders.listMenu,
     placeOrder: (command) => orders.placeOrder(command),
     faults: runtime.faults,
+    timings: runtime.pipelineTimings,
     journeys: runtime.journeys,
     orderExists: async (id) => (await storage.getOrder(id)) !== null,
     logger,

@@ -1,4 +1,9 @@
-import type { PipelineStream, StreamName } from '@pizza/contracts';
+import type { PipelineGroup, PipelineStream, StreamName } from '@pizza/contracts';
+
+/** A group as the engine describes it; rates and handler timings are added by the operations API. */
+export type InspectedGroup = Omit<PipelineGroup, 'deliveredPerSecond' | 'handler'>;
+/** A stream as the engine describes it, with its counters (`entriesAdded`, each group's `entriesRead`). */
+export type InspectedStream = Omit<PipelineStream, 'groups' | 'perSecond' | 'producers' | 'tails'> & { groups: InspectedGroup[] };
 
 /** One raw stream entry: its id and the JSON it carries. */
 export interface StreamEntry {
@@ -13,7 +18,7 @@ export interface StreamEntry {
  */
 export interface BusInspection {
   /** Every stream the system uses (dead letters excepted), with its groups and their consumers. */
-  streams(): Promise<PipelineStream[]>;
+  streams(): Promise<InspectedStream[]>;
   /** Entries in a stream, not counting deleted ones. */
   length(stream: StreamName): Promise<number>;
   /** Up to `count` entries with ids above `after` (null: from the start), oldest first. */

@@ -44,6 +44,7 @@ export function createMemoryInspection(view: MemoryBusView): BusInspection {
       return PIPELINE_STREAMS.map((name) => ({
         name,
         length: live(name).length,
+        entriesAdded: view.log(name)?.end ?? 0,
         groups: [...view.groups(name)].map((g) => g.inspect(now)),
       }));
     },

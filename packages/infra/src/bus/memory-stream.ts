@@ -1,5 +1,5 @@
-import type { PipelineGroup, StreamName } from '@pizza/contracts';
-import { entryAgeMs } from './bus-inspection';
+import type { StreamName } from '@pizza/contracts';
+import { entryAgeMs, type InspectedGroup } from './bus-inspection';
 import type { GroupStats } from './group-gauges';
 
 /**
@@ -182,13 +182,16 @@ export class MemoryGroup implements LogReader {
   }
 
   /** The group as the pipeline view shows it; pending entries are kept in id order. */
-  inspect(now: number): PipelineGroup {
+  inspect(now: number): InspectedGroup {
     const owned = new Map<GroupMember, number>();
     for (const pending of this.pending.values()) if (pending.owner) owned.set(pending.owner, (owned.get(pending.owner) ?? 0) + 1);
     const oldest = this.pending.keys().next();
+    const { pending, lag } = this.stats();
     return {
       name: this.name,
-      ...this.stats(),
+      pending,
+      lag,
+      entriesRead: this.cursor,
       oldestPendingMs: oldest.done ? 0 : entryAgeMs(oldest.value, now),
       consumers: this.members.map((m) => ({ name: m.name, pending: owned.get(m) ?? 0, idleMs: Math.max(0, now - m.lastActiveAt) })),
     };

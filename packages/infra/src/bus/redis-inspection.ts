@@ -1,6 +1,6 @@
-import type { PipelineGroup, PipelineStream, StreamName } from '@pizza/contracts';
+import type { StreamName } from '@pizza/contracts';
 import { Redis } from 'ioredis';
-import { PIPELINE_STREAMS, entryAgeMs, type BusInspection, type StreamEntry } from './bus-inspection';
+import { PIPELINE_STREAMS, entryAgeMs, type BusInspection, type InspectedGroup, type InspectedStream, type StreamEntry } from './bus-inspection';
 
 /** `[field, value, …]` → map (the XINFO reply shape). */
 function fieldsOf(reply: unknown): Map<string, unknown> {
@@ -18,7 +18,7 @@ export function createRedisInspection(url: string): BusInspection {
   const redis = new Redis(url, { connectionName: 'pizza-bus-inspection', maxRetriesPerRequest: 1, commandTimeout: 5_000, lazyConnect: true });
   redis.on('error', () => undefined); // callers see the failed command; the bus logs the outage
 
-  const groupOf = async (stream: StreamName, raw: unknown, now: number): Promise<PipelineGroup> => {
+  const groupOf = async (stream: StreamName, raw: unknown, now: number): Promise<InspectedGroup> => {
     const info = fieldsOf(raw);
     const name = String(info.get('name'));
     const [summary, consumers] = await Promise.all([
@@ -27,9 +27,12 @@ export function createRedisInspection(url: string): BusInspection {
     ]);
     const oldest = Array.isArray(summary) && typeof summary[1] === 'string' ? summary[1] : null;
     const lag = info.get('lag');
+    // a group that never read anything has no entries-read yet
+    const read = info.get('entries-read') ?? (info.get('last-delivered-id') === '0-0' ? 0 : null);
     return {
       name,
       lag: typeof lag === 'number' ? lag : null,
+      entriesRead: typeof read === 'number' ? read : null,
       pending: count(info.get('pending')),
       oldestPendingMs: oldest ? entryAgeMs(oldest, now) : 0,
       consumers: (consumers as unknown[]).map((c) => {
@@ -39,13 +42,19 @@ export function createRedisInspection(url: string): BusInspection {
     };
   };
 
-  const streamOf = async (name: StreamName): Promise<PipelineStream> => {
+  const streamOf = async (name: StreamName): Promise<InspectedStream> => {
     const now = Date.now();
     try {
-      const [length, groups] = await Promise.all([redis.xlen(name), redis.call('XINFO', 'GROUPS', name)]);
-      return { name, length, groups: await Promise.all((groups as unknown[]).map((g) => groupOf(name, g, now))) };
+      const [stream, groups] = await Promise.all([redis.call('XINFO', 'STREAM', name), redis.call('XINFO', 'GROUPS', name)]);
+      const info = fieldsOf(stream);
+      return {
+        name,
+        length: count(info.get('length')),
+        entriesAdded: count(info.get('entries-added')),
+        groups: await Promise.all((groups as unknown[]).map((g) => groupOf(name, g, now))),
+      };
     } catch (error) {
-      if (isMissingKey(error)) return { name, length: 0, groups: [] };
+      if (isMissingKey(error)) return { name, length: 0, entriesAdded: 0, groups: [] };
       throw error;
     }
   };

@@ -19,6 +19,9 @@ import { sendJson } from '../http/json-body';
 import { closeServer, createServiceServer, listen, type RequestHandler, type UpgradeHandler } from '../http/service-server';
 import { startTracing, tracingRequested, type Tracing } from '../tracing/tracing';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
+import { HandlerTimings } from '../pipeline-timings/handler-timings';
+import { timeBus } from '../pipeline-timings/timed-bus';
+import { createTimingsBoard, type TimingsBoard } from '../pipeline-timings/timings-board';
 import { startHousekeeping } from './housekeeping';
 import { createServiceRegistry, type ServiceRegistry } from './service-registry';
 
@@ -46,6 +49,8 @@ export interface ServiceRuntime {
   busInspection: BusInspection;
   /** The operator's faults (shared through Redis when distributed); `bus` applies them. */
   faults: FaultStore;
+  /** What every process measured handling and publishing messages (live pipeline numbers). */
+  pipelineTimings: TimingsBoard;
   /** Unique consumer name of this process, e.g. `delivery-service-host-1234`. */
   consumerName: string;
   /** Dependency probes for /api/v1/health; modules may add their own. */
@@ -108,7 +113,10 @@ export async function startService(options: RunServiceOptions): Promise<RunningS
   });
   if (config.REDIS_URL) await assertRedisReachable(untracedBus, config.REDIS_URL);
   const tracedBus = tracing ? tracing.traceBus(untracedBus, config.REDIS_URL ? 'redis' : 'in-process') : untracedBus;
-  const bus = recordJourneyBus(tracedBus, journeys, consumerName);
+  const timings = new HandlerTimings(consumerName);
+  // inside the faults, so an injected delay or failure shows in the handler timings
+  const bus = timeBus(recordJourneyBus(tracedBus, journeys, consumerName), timings, options.service);
+  const pipelineTimings = createTimingsBoard({ ...(config.REDIS_URL ? { redisUrl: config.REDIS_URL } : {}), instance: consumerName, timings, logger });
 
   const faults = createFaultStore(config.REDIS_URL ? { redisUrl: config.REDIS_URL } : {});
   const probes: Record<string, HealthProbe> = { bus: () => bus.ping() };
@@ -122,6 +130,7 @@ export async function startService(options: RunServiceOptions): Promise<RunningS
     bus: withFaults(bus, faults),
     busInspection: untracedBus.inspection,
     faults,
+    pipelineTimings,
     consumerName,
     probes,
     tracing,
@@ -169,6 +178,7 @@ export async function startService(options: RunServiceOptions): Promise<RunningS
       await httpClosed;
       await registry.close();
       await bus.close();
+      await pipelineTimings.close();
       await faults.close();
       await journeys.close();
       await storage?.close();
