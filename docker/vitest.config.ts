@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
+    // expect.poll gives up after 1 s by default: too short for cross-process delivery on a loaded machine
+    expect: { poll: { timeout: 10_000 } },
     hookTimeout: 60_000,
   },
 });

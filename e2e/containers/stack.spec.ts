@@ -92,7 +92,8 @@ test('killing a notifications replica, the simulator and Redis mid-journey: deli
   const order = await placeOrder();
   await trackInBrowser(page, order.id);
   await waitForStatus(order.id, ['confirmed', 'preparing']);
-  const victims = [containerOf('notifications'), containerOf('simulator'), containerOf('redis')];
+  // the simulator first: once it is gone the order cannot move on while the other kills take their time
+  const victims = [containerOf('simulator'), containerOf('notifications'), containerOf('redis')];
   for (const name of victims) await podman('kill', name);
   expect(await statusOf(order.id)).not.toBe('delivered'); // the kills really happened mid-journey
 

@@ -20,6 +20,9 @@ export interface StackAddresses {
   prometheus: string;
 }
 
+/** The edge's order rate limit per client address in this stack (every test here shares one address). */
+export const ORDER_LIMIT = { perSecond: 10, burst: 20 };
+
 /** The order service's ADMIN_TOKEN in this stack (the operations API behind NGINX). */
 export const E2E_ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
 
@@ -96,8 +99,8 @@ export async function startStack(storage: 'sqlite' | 'mongo') {
     WEB_ADDR: web,
     PROMETHEUS_ADDR: `127.0.0.1:${prometheusPort}`,
     GRAFANA_ADDR: `127.0.0.1:${await freePort()}`,
-    ORDER_CREATE_RATE: '10r/s',
-    ORDER_CREATE_BURST: '20',
+    ORDER_CREATE_RATE: `${ORDER_LIMIT.perSecond}r/s`,
+    ORDER_CREATE_BURST: String(ORDER_LIMIT.burst),
   }) as { args: string[] };
   const nginx = spawn('nginx', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   nginx.stderr!.on('data', (c: Buffer) => logs.push(`[nginx] ${c.toString()}`));

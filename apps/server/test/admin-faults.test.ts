@@ -49,11 +49,11 @@ describe('faults', () => {
   });
 
   it('a fault with a TTL ends by itself', async () => {
-    const on = await call('/api/v1/admin/faults/push-delay', { method: 'PUT', body: { delayMs: 1, ttlSeconds: 1 } });
+    const on = await call('/api/v1/admin/faults/push-delay', { method: 'PUT', body: { delayMs: 1, ttlSeconds: 5 } });
     expect(on.status).toBe(200);
     expect(Fault.parse(on.body)).toMatchObject({ name: 'push-delay', params: { delayMs: 1 } });
     expect(Fault.array().parse((await call('/api/v1/admin/faults')).body).map((f) => f.name)).toEqual(['push-delay']);
-    await eventually(async () => (await call('/api/v1/admin/faults')).body, (faults) => Array.isArray(faults) && faults.length === 0, 10_000);
+    await eventually(async () => (await call('/api/v1/admin/faults')).body, (faults) => Array.isArray(faults) && faults.length === 0, 20_000);
   });
 
   it('consumer-failure 1.0 on delivery-group piles orders up as dead letters; fault off, redrive all: every order delivered, one delivery each', async () => {

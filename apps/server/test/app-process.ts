@@ -69,7 +69,8 @@ export async function startProcess(
     },
   };
   if (options.waitForHealth === false) return app;
-  const deadline = Date.now() + 30_000;
+  // tsx compiles the sources on a cold start: on a loaded machine that alone has taken over 30 s
+  const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${entry} exited with ${child.exitCode}:\n${out}`);
     try {
@@ -80,7 +81,7 @@ export async function startProcess(
     }
     if (Date.now() > deadline) {
       await app.kill();
-      throw new Error(`${entry} did not become live within 30 s:\n${out}`);
+      throw new Error(`${entry} did not become live within 60 s:\n${out}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -145,7 +145,8 @@ describe('distributed topology (a process per service, Redis Streams)', () => {
   });
 
   it('a simulator killed mid-delay and restarted still delivers, each status exactly once', async () => {
-    const slow = { ...env, SIM_CONFIRM_DELAY_MS: '1500' };
+    // the kill must land within the confirm delay after the simulator took the request: 5 s, also on a loaded machine
+    const slow = { ...env, SIM_CONFIRM_DELAY_MS: '5000' };
     const first = await startProcess('packages/workers/src/simulator/main.ts', slow);
     processes.push(first);
     const order = await placeOrder(orderService.url);
@@ -162,10 +163,13 @@ describe('distributed topology (a process per service, Redis Streams)', () => {
   });
 
   it('lists the health of every live service instance, and forgets one that stops', async () => {
-    const simulator = await startProcess('packages/workers/src/simulator/main.ts', env);
-    processes.push(simulator);
     const services = async () =>
       ServicesReport.parse(await (await fetch(`${orderService.url}/api/v1/health/services`)).json()).services;
+    // simulators SIGKILLed by the tests before stay listed until they miss three reports (15 s): wait
+    // until they are gone, so the list below shows this simulator and not a dead one
+    await eventually(services, (list) => list.every((s) => s.service !== 'order-simulator'), 30_000);
+    const simulator = await startProcess('packages/workers/src/simulator/main.ts', env);
+    processes.push(simulator);
     const live = await eventually(services, (list) => list.length === 3);
     expect(live.map((s) => s.service)).toEqual(['delivery-service', 'order-service', 'order-simulator']);
     for (const s of live) expect(s).toMatchObject({ status: 'ok', checks: { bus: { status: 'ok' } } });

@@ -11,8 +11,9 @@ import { rankOf } from '../../../packages/api/src/notifications/status-projectio
 import { openTracking, type TrackingClient } from '../../../packages/api/src/notifications/tracking-client.fixture';
 import { openSse } from '../../../packages/api/src/notifications/sse-client.fixture';
 
-// The first step waits long enough for a client to connect before anything happens; the rest run fast.
-const SIM = { SIM_CONFIRM_DELAY_MS: '1000', SIM_PREPARE_DELAY_MS: '50', SIM_PICKUP_DELAY_MS: '50', SIM_TRANSIT_DELAY_MS: '50' };
+// The first step waits long enough for a client to connect before anything happens, also on a loaded
+// machine (three clients of the first test open after the order is placed); the rest run fast.
+const SIM = { SIM_CONFIRM_DELAY_MS: '4000', SIM_PREPARE_DELAY_MS: '50', SIM_PICKUP_DELAY_MS: '50', SIM_TRANSIT_DELAY_MS: '50' };
 const database = tempDatabaseUrl();
 let app: AppProcess;
 beforeAll(async () => {
@@ -68,8 +69,8 @@ describe('live tracking in the all-in-one process', () => {
     cleanups.push(() => sse.close());
 
     expect(await socket.waitForRanks(JOURNEY_RANKS.length, 20_000)).toEqual(JOURNEY_RANKS);
-    await expect.poll(() => tracked.map((t) => t.rank), { timeout: 5_000 }).toEqual(JOURNEY_RANKS);
-    await sse.waitForEvents(JOURNEY_RANKS.length, 5_000);
+    await expect.poll(() => tracked.map((t) => t.rank), { timeout: 10_000 }).toEqual(JOURNEY_RANKS);
+    await sse.waitForEvents(JOURNEY_RANKS.length, 10_000);
     expect(sse.events.map((e) => e.id)).toEqual(tracked.map((t) => t.id));
     expect(sse.events.map((e) => JSON.parse(e.data) as TrackingMessage)).toEqual(socket.statuses());
     expect(socket.statuses()[0]).toEqual({ type: 'status', orderId: order.id, status: 'created', deliveryStatus: null, at: order.createdAt });
@@ -94,7 +95,7 @@ describe('live tracking in the all-in-one process', () => {
       { onData: (event) => second.push(rankOf(event.data)) },
     );
     cleanups.push(() => resumed.unsubscribe());
-    await expect.poll(() => [...first.map((e) => rankOf(e.data)), ...second], { timeout: 5_000 }).toEqual(JOURNEY_RANKS);
+    await expect.poll(() => [...first.map((e) => rankOf(e.data)), ...second], { timeout: 10_000 }).toEqual(JOURNEY_RANKS);
   });
 
   it('a client that connects after delivery gets delivered at once, also after a restart (storage fallback)', async () => {
@@ -123,7 +124,7 @@ describe('live tracking in the all-in-one process', () => {
     const client = track(app, order.id);
     await client.waitForRanks(1);
     client.ws.send('ping');
-    await expect.poll(() => client.received).toContainEqual({ type: 'pong' });
+    await expect.poll(() => client.received, { timeout: 10_000 }).toContainEqual({ type: 'pong' });
   });
 
   it('drops a client that stays silent past WS_IDLE_TIMEOUT_MS, keeps one that answers pings', async () => {

@@ -54,15 +54,16 @@ describe('in-process bus specifics', () => {
     });
     await consumer.ready;
     await bus.publish(STREAMS.orders, first);
-    await vi.waitFor(() => expect(attempts).toEqual([1]));
+    await vi.waitFor(() => expect(attempts).toEqual([1]), { timeout: 10_000 });
     for (let i = 0; i < 50; i++) {
       await bus.publish(STREAMS.orders, orderCreated());
       await new Promise((resolve) => setImmediate(resolve)); // a live consumer keeps up; trimmed unread entries would be lost, as in Redis
     }
     expect(bus.entries(STREAMS.orders).length).toBeLessThanOrEqual(11);
-    await vi.waitFor(() => expect(attempts).toEqual([1, 2]));
+    await vi.waitFor(() => expect(attempts).toEqual([1, 2]), { timeout: 10_000 });
     await vi.waitFor(() =>
       expect(bus.groupStats(STREAMS.orders, 'trim-group')).toEqual({ pending: 0, lag: 0, oldestPendingId: null }),
+      { timeout: 10_000 },
     );
     expect(handled).toBe(51);
     await bus.close();
@@ -76,12 +77,12 @@ describe('in-process bus specifics', () => {
     bus.consume({ streams: [STREAMS.orders], group: 'stalled-group', concurrency: 1, handler: () => gate });
     const published = 2 * READ_ENTRIES_BATCH + 100;
     for (let i = 0; i < published; i++) await bus.publish(STREAMS.orders, orderCreated());
-    await vi.waitFor(() => expect(bus.groupStats(STREAMS.orders, 'quick-group')).toMatchObject({ pending: 0, lag: 0 }));
+    await vi.waitFor(() => expect(bus.groupStats(STREAMS.orders, 'quick-group')).toMatchObject({ pending: 0, lag: 0 }), { timeout: 10_000 });
     // the stalled group has taken one entry (pending, held by its group) and still needs the rest
     expect(bus.groupStats(STREAMS.orders, 'stalled-group')).toMatchObject({ pending: 1, lag: published - 1 });
     expect(bus.retained()[STREAMS.orders]).toEqual({ log: published, pending: 1, queued: 0 });
     release();
-    await vi.waitFor(() => expect(bus.groupStats(STREAMS.orders, 'stalled-group')).toMatchObject({ pending: 0, lag: 0 }));
+    await vi.waitFor(() => expect(bus.groupStats(STREAMS.orders, 'stalled-group')).toMatchObject({ pending: 0, lag: 0 }), { timeout: 10_000 });
     expect(bus.retained()[STREAMS.orders]!.log).toBeLessThan(READ_ENTRIES_BATCH);
     await bus.close();
   });
@@ -99,11 +100,11 @@ describe('in-process bus specifics', () => {
     await subscription.ready;
     const events = Array.from({ length: 3 * maxLen }, () => orderCreated());
     await bus.publish(STREAMS.orders, events[0]!);
-    await vi.waitFor(() => expect(got).toHaveLength(1));
+    await vi.waitFor(() => expect(got).toHaveLength(1), { timeout: 10_000 });
     for (const event of events.slice(1)) await bus.publish(STREAMS.orders, event);
     expect(bus.retained()[STREAMS.orders]!.queued).toBe(maxLen);
     release();
-    await vi.waitFor(() => expect(got).toHaveLength(1 + maxLen));
+    await vi.waitFor(() => expect(got).toHaveLength(1 + maxLen), { timeout: 10_000 });
     expect(got.slice(1)).toEqual(events.slice(-maxLen).map((e) => e.eventId));
     await bus.close();
   });

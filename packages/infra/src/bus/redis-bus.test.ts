@@ -107,10 +107,11 @@ describe('Redis Streams bus: Redis specifics', () => {
     });
     await consumer.ready;
     await vi.waitFor(() => expect(seen).toEqual([{ eventId: event.eventId, attempt: 2 }]), {
-      timeout: 3_000,
+      timeout: 10_000,
     });
     await vi.waitFor(async () =>
       expect(pendingCountReply(await raw.call('XPENDING', STREAMS.orders, 'resume-group'))).toBe(0),
+      { timeout: 10_000 },
     );
   });
 
@@ -124,7 +125,7 @@ describe('Redis Streams bus: Redis specifics', () => {
     await consumer.ready;
     const notJson = await raw.xadd(STREAMS.orders, '*', 'data', 'this is not json');
     const noData = await raw.xadd(STREAMS.orders, '*', 'other', 'field');
-    await vi.waitFor(async () => expect(await deadLetters()).toHaveLength(2));
+    await vi.waitFor(async () => expect(await deadLetters()).toHaveLength(2), { timeout: 10_000 });
     const letters = await deadLetters();
     expect(letters).toEqual(
       expect.arrayContaining([

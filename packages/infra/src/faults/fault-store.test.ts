@@ -36,9 +36,11 @@ describe('fault store', () => {
   ])('%s: a fault ends at expiresAt even though nobody deletes it or refreshes', async (_name, create: () => FaultStore) => {
     const store = create();
     try {
-      await store.set({ name: 'push-delay', params: { delayMs: 5 }, expiresAt: inMs(300) });
+      // long enough that the set (a Redis round trip) surely ends before it, also on a loaded machine
+      const expiresAt = Date.now() + 2_000;
+      await store.set({ name: 'push-delay', params: { delayMs: 5 }, expiresAt: new Date(expiresAt).toISOString() });
       expect(store.active('push-delay')).toEqual({ delayMs: 5 });
-      await sleep(400);
+      await sleep(expiresAt + 100 - Date.now());
       expect(store.active('push-delay')).toBeNull();
       expect(await store.list()).toEqual([]);
     } finally {

@@ -80,7 +80,7 @@ it("publishes placed orders' events once, in order, right after a nudge, and mar
   const { request, events } = newOrderRequest();
   await storage.placeOrder(request);
   relay.nudge();
-  await vi.waitFor(() => expect(ids(seen)).toEqual(ids(events)), { timeout: 2_000, interval: 10 });
+  await vi.waitFor(() => expect(ids(seen)).toEqual(ids(events)), { timeout: 10_000, interval: 10 });
   expect(seen).toEqual(events);
 
   await relay.flush();
@@ -104,7 +104,9 @@ it('never runs two passes at once: a burst of nudges publishes every event exact
   relay.start();
   for (let i = 0; i < 50; i++) relay.nudge();
   await relay.flush();
-  await sleep(100);
+  // flush has published everything; the bus hands it to the subscriber asynchronously
+  await vi.waitFor(() => expect(seen).toHaveLength(placed.length), { timeout: 10_000, interval: 10 });
+  await sleep(200); // room for a duplicate to show up
   expect(ids(seen).sort()).toEqual(ids(placed).sort());
   expect(await pendingIds()).toEqual([]);
 });
@@ -156,7 +158,7 @@ it('publishes exactly once the events of a process killed between commit and pub
   const seen = await recordDeliveries(bus);
   const relay = relayOver(bus, 50);
   relay.start();
-  await vi.waitFor(() => expect(ids(seen)).toEqual(committed), { timeout: 5_000, interval: 20 });
+  await vi.waitFor(() => expect(ids(seen)).toEqual(committed), { timeout: 10_000, interval: 20 });
   await relay.flush();
   await sleep(200);
   expect(ids(seen)).toEqual(committed);

@@ -71,7 +71,7 @@ describe('traced bus', () => {
     await consumeFailing(bus, 0);
     const event = orderCreated();
     const entryId = await bus.publish(STREAMS.orders, event);
-    await vi.waitFor(async () => expect(named(await spans(), 'process orders-stream')).toHaveLength(1));
+    await vi.waitFor(async () => expect(named(await spans(), 'process orders-stream')).toHaveLength(1), { timeout: 10_000 });
     const [publish] = named(await spans(), 'publish orders-stream');
     const [process] = named(await spans(), 'process orders-stream');
     expect(process!.spanContext().traceId).toBe(publish!.spanContext().traceId);
@@ -118,8 +118,8 @@ describe('traced bus', () => {
     const { bus, spans } = await tracedBus();
     const seen = await consumeFailing(bus, 0);
     await bus.publish(STREAMS.orders, { ...orderCreated(), traceparent: '00-not-a-trace-01' });
-    await vi.waitFor(() => expect(seen).toHaveLength(1));
-    await vi.waitFor(async () => expect(named(await spans(), 'process orders-stream')).toHaveLength(1));
+    await vi.waitFor(() => expect(seen).toHaveLength(1), { timeout: 10_000 });
+    await vi.waitFor(async () => expect(named(await spans(), 'process orders-stream')).toHaveLength(1), { timeout: 10_000 });
     const [publish] = named(await spans(), 'publish orders-stream');
     expect(publish!.parentSpanContext).toBeUndefined();
     expect(publish!.spanContext().traceId).toMatch(/^[0-9a-f]{32}$/);
@@ -129,7 +129,7 @@ describe('traced bus', () => {
     const { bus, metrics, spans } = await tracedBus();
     await consumeFailing(bus, 0);
     await bus.publish(STREAMS.orders, orderCreated());
-    await vi.waitFor(async () => expect(named(await spans(), 'process orders-stream')).toHaveLength(1));
+    await vi.waitFor(async () => expect(named(await spans(), 'process orders-stream')).toHaveLength(1), { timeout: 10_000 });
     const [process] = named(await spans(), 'process orders-stream');
     const text = await metrics.registry.metrics();
     expect(text).toContain(`# {trace_id="${process!.spanContext().traceId}"}`);
