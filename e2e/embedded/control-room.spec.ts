@@ -11,6 +11,12 @@ const placeOrder = async (request: APIRequestContext) => {
 };
 const orderOf = async (request: APIRequestContext, id: string) => Order.parse(await (await request.get(`/api/v1/orders/${id}`)).json());
 
+// whatever happens in a test, no fault or load run outlives it into the next tests of this server
+test.afterEach(async ({ request }) => {
+  await request.delete('/api/v1/admin/faults/consumer-failure');
+  await request.delete('/api/v1/admin/load');
+});
+
 // The operator's flow on the dev tools page (embedded, loopback: no token needed), all from the page.
 test('from the page: a failure fault on delivery-group piles orders up as dead letters live; fault off, redrive all: each order delivered once', async ({ page, request }, testInfo) => {
   await page.goto('/dev');
