@@ -31,11 +31,16 @@ export async function startTopology(kind: TopologyKind, env: Record<string, stri
   return kind === 'embedded' ? startEmbedded(env, nodeArgs) : startDistributed(env, nodeArgs);
 }
 
+/** The heap limit `npm start` (scripts/start.sh) and the server image give the all-in-one process. */
+export const ALL_IN_ONE_NODE_OPTIONS = '--max-old-space-size=1024';
+
 async function startEmbedded(env: Record<string, string>, nodeArgs: string[]): Promise<Topology> {
   const dir = mkdtempSync(join(tmpdir(), 'pizza-bench-'));
   const port = await freePort();
+  // started as `npm start` starts it; NODE_OPTIONS of the bench's own environment come after and win
+  const nodeOptions = [ALL_IN_ONE_NODE_OPTIONS, process.env.NODE_OPTIONS].filter(Boolean).join(' ');
   const server = startChild('all-in-one', process.execPath, [...nodeArgs, BUILT.allInOne], {
-    env: childEnv({ PORT: String(port), DATABASE_URL: `sqlite:${join(dir, 'pizza.db')}`, ...env }),
+    env: childEnv({ PORT: String(port), DATABASE_URL: `sqlite:${join(dir, 'pizza.db')}`, NODE_OPTIONS: nodeOptions, ...env }),
     cwd: join(REPO_DIR, 'apps/server'),
     raiseFdLimit: true,
   });

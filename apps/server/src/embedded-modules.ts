@@ -1,14 +1,14 @@
-import { notificationsModule, orderServiceModule } from '@pizza/api';
+import { notificationsModule, orderServiceModule, type NotificationsBounds } from '@pizza/api';
 import type { ServiceModule, ServiceRuntime } from '@pizza/infra';
 import { deliveryModule, simulatorModule } from '@pizza/workers';
 import { webDistDir } from './web-path';
 import { webStaticModule } from './web-static';
 
-/** The embedded topology: every service in one process, sharing storage, bus and metrics. */
-export function embeddedModules(runtime: ServiceRuntime): ServiceModule[] {
+/** The embedded topology: every service in one process, sharing storage, bus and metrics. `bounds`: tests lower them. */
+export function embeddedModules(runtime: ServiceRuntime, bounds: NotificationsBounds = {}): ServiceModule[] {
   return [
     // first: its SSE route `/api/v1/orders/{id}/events` sits inside the order service's `/api/v1`
-    notificationsModule(runtime),
+    notificationsModule(runtime, bounds),
     orderServiceModule(runtime),
     deliveryModule(runtime),
     // the in-process bus forgets pending steps on a crash; storage remembers which orders move

@@ -13,6 +13,8 @@ const IN_FLIGHT = 16;
 const STREAM_MAXLEN = 2000;
 /** The hub applies at most this many orders' events at once (tracking-hub.ts). */
 const HUB_ORDERS_IN_FLIGHT = 256;
+/** The per-order maps of the notifications module, lowered below ORDERS so their eviction has to work. */
+const BOUNDS = { statusCacheOrders: 500, recentOrders: 300 };
 const ZERO_DELAYS = { SIM_CONFIRM_DELAY_MS: '0', SIM_PREPARE_DELAY_MS: '0', SIM_PICKUP_DELAY_MS: '0', SIM_TRANSIT_DELAY_MS: '0' };
 const customer = { name: 'Soak', phone: '+44 20 7946 0000', address: '1 Loopback Lane' };
 const ITEMS = ['margherita', 'pepperoni', 'cola', 'tiramisu'];
@@ -45,14 +47,14 @@ async function placeOrder(url: string, n: number): Promise<void> {
   await res.arrayBuffer();
 }
 
-it(`after ${ORDERS} orders through the in-process bus, each stream, group, subscriber and the tracking hub hold no more than their bounds`, async () => {
+it(`after ${ORDERS} orders through the in-process bus, each stream, group, subscriber, the status cache and the tracking hub hold no more than their bounds`, async () => {
   const databaseUrl = tempDatabaseUrl();
   let modules: ServiceModule[] = [];
   running = await startService({
     service: 'pizza-express',
     defaultPort: 0,
     env: { DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: '0', STREAM_MAXLEN: String(STREAM_MAXLEN), ...ZERO_DELAYS },
-    modules: (runtime) => (modules = embeddedModules(runtime)),
+    modules: (runtime) => (modules = embeddedModules(runtime, BOUNDS)),
   });
   const service = running;
   const url = `http://127.0.0.1:${service.port}`;
@@ -70,7 +72,7 @@ it(`after ${ORDERS} orders through the in-process bus, each stream, group, subsc
   await eventually(async () => (await service.runtime.metrics.streamLag.get()).values.length, (n) => n === CONSUMED.length, 30_000);
   const seriesAfterOne = await applicationSeries(service);
 
-  const peak = { log: 0, pending: 0, queued: 0, hubInFlight: 0 };
+  const peak = { log: 0, pending: 0, queued: 0, hubInFlight: 0, cachedOrders: 0, recentStates: 0 };
   const read = () => {
     for (const held of Object.values(bus.retained())) {
       peak.log = Math.max(peak.log, held.log);
@@ -79,6 +81,8 @@ it(`after ${ORDERS} orders through the in-process bus, each stream, group, subsc
     }
     const moduleHeld = Object.assign({}, ...modules.map((m) => m.retained?.() ?? {})) as Record<string, number>;
     peak.hubInFlight = Math.max(peak.hubInFlight, moduleHeld['tracking hub: orders in flight'] ?? 0);
+    peak.cachedOrders = Math.max(peak.cachedOrders, moduleHeld['status cache: orders'] ?? 0);
+    peak.recentStates = Math.max(peak.recentStates, moduleHeld['tracking hub: recent states'] ?? 0);
   };
   const sampler = setInterval(read, 20);
   try {
@@ -99,6 +103,8 @@ it(`after ${ORDERS} orders through the in-process bus, each stream, group, subsc
   expect(peak.pending).toBeLessThanOrEqual(Math.max(config.STREAM_CONCURRENCY, config.SIM_CONCURRENCY));
   expect(peak.queued).toBeLessThanOrEqual(STREAM_MAXLEN);
   expect(peak.hubInFlight).toBeLessThanOrEqual(HUB_ORDERS_IN_FLIGHT);
+  expect(peak.cachedOrders).toBeLessThanOrEqual(BOUNDS.statusCacheOrders);
+  expect(peak.recentStates).toBeLessThanOrEqual(BOUNDS.recentOrders);
 
   // once everything is delivered: what every group has read is gone, nothing waits anywhere
   await eventually(
@@ -112,7 +118,10 @@ it(`after ${ORDERS} orders through the in-process bus, each stream, group, subsc
     expect(held[stream]!.log, stream).toBeLessThan(READ_ENTRIES_BATCH);
   }
   const moduleHeld = Object.assign({}, ...modules.map((m) => m.retained?.() ?? {})) as Record<string, number>;
-  expect(moduleHeld).toMatchObject({ 'tracking hub: followed orders': 0, 'sockets open': 0 });
+  // more orders went through than the cache may keep: it is full, not over
+  expect(moduleHeld).toMatchObject({ 'status cache: orders': BOUNDS.statusCacheOrders, 'tracking hub: followed orders': 0, 'sockets open': 0 });
+  // and the hub's recent states stay within theirs
+  expect(moduleHeld['tracking hub: recent states']).toBeLessThanOrEqual(BOUNDS.recentOrders);
   await eventually(async () => modules.map((m) => m.retained?.()['tracking hub: orders in flight'] ?? 0), (n) => n.every((v) => v === 0), 30_000);
   expect(await applicationSeries(service)).toBe(seriesAfterOne);
 }, 240_000); // ~30 s here; generous for a loaded machine (the waits inside have their own deadlines)

@@ -9,16 +9,24 @@ import { createRedisStatusCache } from './redis-status-cache';
 import { createTrackingHub } from './tracking-hub';
 import { createTrpcSocket } from './trpc-socket';
 
+/** Entry bounds of the in-memory structures that grow with traffic (defaults: 10,000 orders each). */
+export interface NotificationsBounds {
+  /** Orders the in-process status cache keeps (ignored with REDIS_URL: Redis keeps them). */
+  statusCacheOrders?: number;
+  /** Orders whose latest state the tracking hub keeps at hand. */
+  recentOrders?: number;
+}
+
 /**
  * The notifications service: `/ws/v1/order-tracking/{orderId}`, `/ws/v1/trpc` and the SSE
  * `/api/v1/orders/{id}/events`, fed by the lifecycle streams through the status cache (Redis
  * when REDIS_URL is set, else in-process).
  */
-export function notificationsModule(runtime: ServiceRuntime): ServiceModule {
+export function notificationsModule(runtime: ServiceRuntime, bounds: NotificationsBounds = {}): ServiceModule {
   const { config, logger, metrics, storage, bus } = runtime;
-  const cache = config.REDIS_URL ? createRedisStatusCache({ url: config.REDIS_URL, logger }) : createMemoryStatusCache();
+  const cache = config.REDIS_URL ? createRedisStatusCache({ url: config.REDIS_URL, logger }) : createMemoryStatusCache({ maxOrders: bounds.statusCacheOrders });
   if (config.REDIS_URL) runtime.probes.statusCache = () => cache.ping();
-  const hub = createTrackingHub({ bus, cache, storage, logger, push: runtime.push });
+  const hub = createTrackingHub({ bus, cache, storage, logger, push: runtime.push, recentOrders: bounds.recentOrders });
   const stock = createMenuStockFeed({ bus, storage, logger });
 
   const timing = { pingIntervalMs: config.WS_PING_INTERVAL_MS, idleTimeoutMs: config.WS_IDLE_TIMEOUT_MS };
@@ -46,6 +54,7 @@ export function notificationsModule(runtime: ServiceRuntime): ServiceModule {
         'status cache: orders': cache.size?.() ?? 0,
         'tracking hub: followed orders': hubHeld.followedOrders,
         'tracking hub: orders in flight': hubHeld.ordersInFlight,
+        'tracking hub: recent states': hubHeld.recentStates,
         'sockets open': trackingSocket.connections() + trpcSocket.connections(),
       };
     },

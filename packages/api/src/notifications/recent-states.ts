@@ -21,4 +21,8 @@ export class RecentStates {
     this.states.set(orderId, latest);
     if (this.states.size > this.capacity) this.states.delete(this.states.keys().next().value!);
   }
+
+  get size(): number {
+    return this.states.size;
+  }
 }
