@@ -258,4 +258,16 @@ describe.each([
     expect(await ops.redriveMatching('loopback', { error: 'bulk' })).toMatchObject({ redriven: [expect.anything()], more: false });
     expect((await ops.pipeline()).deadLetters).toBe(0);
   });
+
+  it(`redrive all matching pages past thousands of other letters; exactly ${MAX_REDRIVE_BATCH} matching leaves none and says so`, async () => {
+    const letterOf = (error: string) =>
+      JSON.stringify({ stream: STREAMS.simulateOrder, group: 'nobody', entryId: '1-1', envelope: event(), error, attempts: 3, failedAt: new Date().toISOString() });
+    // more than one listing call scans (5,000) before the first matching letter
+    for (let i = 0; i < 5_100; i++) await bus.inspection.append(STREAMS.deadLetters, letterOf('other'));
+    for (let i = 0; i < MAX_REDRIVE_BATCH; i++) await bus.inspection.append(STREAMS.deadLetters, letterOf('late'));
+    const result = await ops.redriveMatching('loopback', { error: 'late' });
+    expect(result.redriven).toHaveLength(MAX_REDRIVE_BATCH);
+    expect(result.more).toBe(false);
+    expect((await ops.pipeline()).deadLetters).toBe(5_100);
+  });
 });

@@ -96,15 +96,28 @@ export function createDeadLetterTools(bus: EventBus, inspection: BusInspection) 
 
     /**
      * Redrives the letters matching the filter, oldest first, at most MAX_REDRIVE_BATCH per call.
-     * Letters that fail again come back as new entries, after the ones read here, so one call
-     * never redrives the same event twice. Entries gone meanwhile (another operator) and entries
-     * with no valid event are passed over; a refused publish ends the call (`more`), or fails it
-     * when nothing was redriven yet.
+     * The letters are picked (paging through the whole list) before any is redriven, so letters
+     * that fail again, which come back as new entries, are not redriven twice by one call; `more`
+     * says whether matching letters are left after those picked. Entries gone meanwhile (another
+     * operator) and entries with no valid event are passed over; a refused publish ends the call
+     * (`more`), or fails it when nothing was redriven yet.
      */
     async redriveMatching(filter: RedriveMatching): Promise<RedrivenMatching> {
-      const page = await list({ ...filter, limit: MAX_REDRIVE_BATCH });
+      const picked: DeadLetterItem[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await list({ ...filter, limit: MAX_REDRIVE_BATCH - picked.length, ...(cursor ? { cursor } : {}) });
+        picked.push(...page.items);
+        cursor = page.next;
+      } while (cursor && picked.length < MAX_REDRIVE_BATCH);
+      let more = false;
+      while (cursor && !more) {
+        const page = await list({ ...filter, limit: 1, cursor });
+        more = page.items.length > 0;
+        cursor = page.next;
+      }
       const redriven: RedrivenMatching['redriven'] = [];
-      for (const item of page.items) {
+      for (const item of picked) {
         try {
           redriven.push(await redrive(item.id));
         } catch (error) {
@@ -113,7 +126,7 @@ export function createDeadLetterTools(bus: EventBus, inspection: BusInspection) 
           return { redriven, more: true };
         }
       }
-      return { redriven, more: page.next !== null };
+      return { redriven, more };
     },
 
     async discard(id: string): Promise<void> {
