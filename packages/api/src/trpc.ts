@@ -41,6 +41,9 @@ const t = initTRPC
   .meta<OpenApiMeta>()
   .create({
     isDev: false, // never send stack traces to clients
+    // subscriptions over SSE may be quiet for minutes (a finished journey, no new order): a ping
+    // comment every 15 s keeps proxies (NGINX's 60 s read timeout) from cutting them
+    sse: { ping: { enabled: true, intervalMs: 15_000 } },
     errorFormatter({ shape, error }) {
       let app: AppErrorData;
       if (error.cause instanceof AppError) {

@@ -225,5 +225,10 @@ export const JourneyHop = z.object({
 });
 export type JourneyHop = z.infer<typeof JourneyHop>;
 
+/** `admin.journeyStarts`: first `{ orderId: null, newest }` (listening from here), then `{ orderId }` per order that starts. */
+export const JourneyStart = z.object({ orderId: z.string().nullable(), newest: z.string().nullable().optional() });
+export type JourneyStart = z.infer<typeof JourneyStart>;
+export const JourneyStartsInput = z.object({ after: z.string().max(100).nullable().optional() }).optional();
+
 export const Journey = z.object({ orderId: z.string(), hops: z.array(JourneyHop) });
 export type Journey = z.infer<typeof Journey>;

@@ -1,4 +1,4 @@
-import { compareHops, JourneyHop, OrderId } from '@pizza/contracts';
+import { compareHops, JourneyHop, JourneyStart, OrderId } from '@pizza/contracts';
 import { useEffect, useState } from 'react';
 import { adminToken, readSseEvents } from './pipeline-feed';
 
@@ -94,19 +94,38 @@ export function useJourneyFeed(orderId: string | null, tokenVersion: number): Jo
   return feed;
 }
 
-/** While `waiting`, the id of the next order whose journey starts (tRPC subscription `admin.journeyStarts`). */
-export function useNextOrder(waiting: boolean, tokenVersion: number, onOrder: (orderId: string) => void, onRefused: (refused: Refused) => void): void {
+/**
+ * While `waiting`, the id of the next order whose journey starts (tRPC subscription
+ * `admin.journeyStarts`). `onListening` once the server has its starting point (an order placed
+ * from then on is the one); a reconnect resumes from that point, so an order that started during
+ * a drop is not missed.
+ */
+export function useNextOrder(
+  waiting: boolean,
+  tokenVersion: number,
+  onOrder: (orderId: string) => void,
+  onRefused: (refused: Refused) => void,
+  onListening: () => void,
+): void {
   useEffect(() => {
     if (!waiting) return;
     const abort = new AbortController();
+    let after: string | null | undefined;
     const run = async () => {
       for (let attempt = 0; !abort.signal.aborted; attempt++) {
         try {
-          const refused = await readSubscription(JOURNEY_STARTS_PATH, abort.signal, (value) => {
-            const parsed = OrderId.safeParse(value);
-            if (parsed.success && !abort.signal.aborted) {
+          const url = after === undefined ? JOURNEY_STARTS_PATH : `${JOURNEY_STARTS_PATH}?${input({ after })}`;
+          const refused = await readSubscription(url, abort.signal, (value) => {
+            const start = JourneyStart.safeParse(value);
+            if (!start.success || abort.signal.aborted) return;
+            attempt = 0;
+            const next = start.data.orderId === null ? null : OrderId.safeParse(start.data.orderId);
+            if (next === null) {
+              if (after === undefined) onListening();
+              after = start.data.newest ?? null;
+            } else if (next.success) {
               abort.abort();
-              onOrder(parsed.data);
+              onOrder(next.data);
             }
           });
           if (refused) return onRefused(refused);

@@ -41,6 +41,8 @@ export function OrderJourneyPanel() {
   const [draft, setDraft] = useState('');
   const [invalid, setInvalid] = useState(false);
   const [waiting, setWaiting] = useState(false);
+  /** The server has its starting point: the next order placed is the one followed. */
+  const [listening, setListening] = useState(false);
   const [tokenVersion, setTokenVersion] = useState(0);
   const [startsRefused, setStartsRefused] = useState<{ status: number } | null>(null);
   const feed = useJourneyFeed(orderId, tokenVersion);
@@ -56,6 +58,7 @@ export function OrderJourneyPanel() {
       setWaiting(false);
       setStartsRefused(refused);
     },
+    () => setListening(true),
   );
 
   const onShow = (event: FormEvent<HTMLFormElement>) => {
@@ -69,6 +72,7 @@ export function OrderJourneyPanel() {
   const onFollowNext = () => {
     setStartsRefused(null);
     setOrderId(null);
+    setListening(false);
     setWaiting(true);
   };
   const onToken = (event: FormEvent<HTMLFormElement>) => {
@@ -83,7 +87,9 @@ export function OrderJourneyPanel() {
   const hops = feed.kind === 'live' || feed.kind === 'down' ? feed.hops : [];
   const rows = journeyRows(hops);
   const status = waiting
-    ? 'Waiting for the next order to be placed…'
+    ? listening
+      ? 'Waiting for the next order to be placed…'
+      : 'Connecting…'
     : !orderId
       ? 'Enter an order id, or follow the next order placed.'
       : feed.kind === 'connecting'
@@ -95,7 +101,7 @@ export function OrderJourneyPanel() {
             : `${rows.length} hop${rows.length === 1 ? '' : 's'} so far, live.`;
 
   return (
-    <Card role="region" aria-labelledby="journey-title" data-testid="order-journey" data-feed={waiting ? 'waiting' : feed.kind} className="min-w-0">
+    <Card role="region" aria-labelledby="journey-title" data-testid="order-journey" data-feed={waiting ? (listening ? 'waiting' : 'connecting') : feed.kind} className="min-w-0">
       <CardHeader>
         <CardTitle as="h3" id="journey-title">Order journey</CardTitle>
         <CardDescription className="mt-1">

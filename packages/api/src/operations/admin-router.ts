@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { DeadLetterPage, DeadLetterQuery, EntryId, Fault, FaultName, FaultRequest, Journey, LoadRequest, LoadRun, MenuItem, PipelineSnapshot, Redriven, RedriveMatching, RedrivenMatching, StockUpdate } from '@pizza/contracts';
+import { DeadLetterPage, DeadLetterQuery, EntryId, Fault, FaultName, FaultRequest, Journey, JourneyStartsInput, LoadRequest, LoadRun, MenuItem, PipelineSnapshot, Redriven, RedriveMatching, RedrivenMatching, StockUpdate } from '@pizza/contracts';
 import { adminProcedure } from './admin-procedure';
 
 const tags = ['admin'];
@@ -112,7 +112,7 @@ export const adminRouter = {
   journey: adminProcedure.input(z.object({ orderId: z.string().max(100) })).subscription(({ ctx, input, signal }) => ctx.operations.followJourney(input.orderId, signal)),
 
   /** Live (tRPC only): the id of each order whose journey starts from now on ("follow the next order"). */
-  journeyStarts: adminProcedure.input(z.void()).subscription(({ ctx, signal }) => ctx.operations.journeyStarts(signal)),
+  journeyStarts: adminProcedure.input(JourneyStartsInput).subscription(({ ctx, input, signal }) => ctx.operations.journeyStarts(input?.after, signal)),
 
   setStock: adminProcedure
     .meta({ openapi: { method: 'PUT', path: '/admin/menu/{id}/stock', tags, protect: true, summary: 'Set the stock of one menu item', errorResponses: { 404: 'No such item' } } })

@@ -39,7 +39,9 @@ describe('order journeys (control room)', () => {
     const tools = createJourneyTools(store, async () => true);
     const abort = new AbortController();
     const follow = tools.follow(id, abort.signal);
-    const starts = tools.starts(abort.signal);
+    const starts = tools.starts(undefined, abort.signal);
+    // listening from here: the order seen last is the starting point
+    expect((await starts.next()).value).toEqual({ orderId: null, newest: id });
     const nextStart = starts.next();
     expect((await follow.next()).value).toMatchObject({ kind: 'http' });
     expect((await follow.next()).value).toMatchObject({ kind: 'commit' });
@@ -47,9 +49,26 @@ describe('order journeys (control room)', () => {
     expect((await follow.next()).value).toMatchObject({ kind: 'publish' });
     const next = randomUUID();
     store.record(next, hop('commit', '2026-01-01T00:00:02.000Z'));
-    expect((await nextStart).value).toBe(next);
+    expect((await nextStart).value).toEqual({ orderId: next });
     abort.abort();
     expect((await follow.next()).done).toBe(true);
+  });
+
+  it('starts, resumed with the newest order it was given, names an order that started in between at once', async () => {
+    const store = createMemoryJourneyStore({ orders: 5, hopsPerOrder: 10, ttlMs: 60_000 });
+    const tools = createJourneyTools(store, async () => true);
+    const abort = new AbortController();
+    const first = tools.starts(undefined, abort.signal);
+    expect((await first.next()).value).toEqual({ orderId: null, newest: null });
+    await first.return(undefined); // the connection drops
+    const missed = randomUUID();
+    store.record(missed, hop('commit', '2026-01-01T00:00:00.001Z'));
+    const resumed = tools.starts(null, abort.signal);
+    expect((await resumed.next()).value).toEqual({ orderId: missed });
+    // nothing new since `after`: listening again from there
+    const again = tools.starts(missed, abort.signal);
+    expect((await again.next()).value).toEqual({ orderId: null, newest: missed });
+    abort.abort();
   });
 
   it('follows identical hops apart: a twin written later is still new', async () => {

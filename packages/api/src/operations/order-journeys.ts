@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { compareHops, isOrderId, type Journey, type JourneyHop } from '@pizza/contracts';
+import { compareHops, isOrderId, type Journey, type JourneyHop, type JourneyStart } from '@pizza/contracts';
 import { JOURNEY_WINDOW, type JourneyStore } from '@pizza/infra';
 import { AppError } from '../app-error';
 
@@ -11,7 +11,7 @@ const WINDOW_TEXT = `the last ${JOURNEY_WINDOW.orders} orders, ${JOURNEY_WINDOW.
 /** The control room's view of order journeys: one order's hops, live, and the orders that start. */
 export function createJourneyTools(journeys: JourneyStore, orderExists: (id: string) => Promise<boolean>) {
   const notFound = async (orderId: string) => {
-    if (!isOrderId(orderId)) return new AppError('NOT_FOUND', `Order "${orderId}" does not exist (not an order id)`);
+    if (!isOrderId(orderId)) return new AppError('NOT_FOUND', `Order "${orderId.length > 60 ? `${orderId.slice(0, 60)}…` : orderId}" does not exist (not an order id)`);
     return (await orderExists(orderId))
       ? new AppError('NOT_FOUND', `Order "${orderId}" has no journey in the window (${WINDOW_TEXT})`)
       : new AppError('NOT_FOUND', `Order "${orderId}" does not exist`);
@@ -50,14 +50,26 @@ export function createJourneyTools(journeys: JourneyStore, orderExists: (id: str
       }
     },
 
-    /** The id of each order whose journey starts from now on (the newest when several start at once). */
-    async *starts(signal?: AbortSignal): AsyncGenerator<string> {
-      let newest = (await journeys.latest(1))[0];
+    /**
+     * Orders whose journey starts from now on ("follow the next order placed"). First
+     * `{ orderId: null, newest }` once the starting point is read (the caller's wait begins there),
+     * then `{ orderId }` for each order that starts (the newest when several start at once). A
+     * caller that reconnects passes the `newest` it was given as `after`, so an order that started
+     * while it was away is not missed.
+     */
+    async *starts(after: string | null | undefined, signal?: AbortSignal): AsyncGenerator<JourneyStart> {
+      const latest = async () => (await journeys.latest(1))[0] ?? null;
+      let newest = await latest();
+      if (after !== undefined && newest && newest !== after) {
+        yield { orderId: newest };
+        return;
+      }
+      yield { orderId: null, newest };
       while (!signal?.aborted) {
         await sleep(JOURNEY_FEED_MS, undefined, { signal }).catch(() => undefined);
         if (signal?.aborted) return;
-        const latest = (await journeys.latest(1))[0];
-        if (latest && latest !== newest) yield (newest = latest);
+        const now = await latest();
+        if (now && now !== newest) yield { orderId: (newest = now) };
       }
     },
   };

@@ -56,6 +56,18 @@ describe('memory journey store', () => {
     store.record(randomUUID(), hop('commit', now));
     expect(store.retained().orders).toBe(1);
   });
+
+  it('starts an expired journey over when a late hop arrives, even while a live journey is ahead of it in the map', async () => {
+    let now = 1_000_000;
+    const store = createMemoryJourneyStore(window, () => now);
+    const [first, second] = await fill(store, 2, 2);
+    now += window.ttlMs - 10;
+    store.record(first!, hop('push', now)); // first is live again, and ahead of second in the map
+    now += 20; // second has expired; first has not
+    store.record(second!, hop('push', now));
+    expect((await store.read(second!))?.map((h) => h.kind)).toEqual(['push']);
+    expect(await store.read(first!)).toHaveLength(3);
+  });
 });
 
 describe('Redis journey store (real Redis)', () => {

@@ -70,6 +70,8 @@ export function createMemoryJourneyStore(window: JourneyWindow, now: () => numbe
   return {
     record(orderId, hop) {
       expire();
+      // an expired journey still in the map (behind a live one) starts over instead of coming back
+      if (journeys.has(orderId) && !live(orderId)) drop(orderId);
       let journey = journeys.get(orderId);
       if (!journey) {
         journeys.set(orderId, (journey = { touched: now(), hops: [] }));

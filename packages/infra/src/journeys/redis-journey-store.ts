@@ -38,7 +38,7 @@ type JourneyRedis = Redis & {
  * request or handler, and a Redis failure only loses hops.
  */
 export function createRedisJourneyStore(url: string, window: JourneyWindow, onLost?: (count: number, error?: unknown) => void): JourneyStore {
-  const redis = new Redis(url, { connectionName: 'pizza-journeys', maxRetriesPerRequest: 1, commandTimeout: 5_000 }) as JourneyRedis;
+  const redis = new Redis(url, { lazyConnect: true, connectionName: 'pizza-journeys', maxRetriesPerRequest: 1, commandTimeout: 5_000 }) as JourneyRedis;
   redis.on('error', () => undefined); // a failed write is reported through onLost
   redis.defineCommand('appendHops', { numberOfKeys: 2, lua: APPEND });
 
