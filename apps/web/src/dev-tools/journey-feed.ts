@@ -1,6 +1,6 @@
 import { compareHops, JourneyHop, JourneyStart, OrderId } from '@pizza/contracts';
 import { useEffect, useState } from 'react';
-import { adminToken, readSseEvents } from './pipeline-feed';
+import { readAdminSubscription, type Refused } from './pipeline-feed';
 
 export const JOURNEY_FEED_PATH = '/api/trpc/admin.journey';
 export const JOURNEY_STARTS_PATH = '/api/trpc/admin.journeyStarts';
@@ -25,35 +25,6 @@ export function journeyRows(hops: readonly JourneyHop[]): JourneyRow[] {
   return sorted.map(({ hop, t }, i) => ({ hop, sincePreviousMs: i === 0 ? null : t - sorted[i - 1]!.t }));
 }
 
-type Refused = { status: number; message: string };
-
-/**
- * Reads one tRPC subscription over SSE until it ends: `onData` gets each value's JSON; 401/403
- * (as a status or as the stream's error event) resolve as refused; other failures throw.
- */
-async function readSubscription(url: string, signal: AbortSignal, onData: (value: unknown) => void): Promise<Refused | null> {
-  const token = adminToken.get();
-  const res = await fetch(url, { signal, headers: { accept: 'text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) } });
-  if (res.status === 401 || res.status === 403) return { status: res.status, message: await res.text() };
-  if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
-  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return null;
-    const { events, rest } = readSseEvents(buffer + value);
-    buffer = rest;
-    for (const { event, data } of events) {
-      if (event === 'serialized-error') {
-        const error = JSON.parse(data) as { message: string; data?: { httpStatus?: number } };
-        const status = error.data?.httpStatus ?? 500;
-        if (status === 401 || status === 403) return { status, message: error.message };
-        throw new Error(error.message);
-      }
-      if (data && event === 'message') onData(JSON.parse(data));
-    }
-  }
-}
 
 const input = (value: unknown) => `input=${encodeURIComponent(JSON.stringify(value))}`;
 
@@ -73,7 +44,7 @@ export function useJourneyFeed(orderId: string | null, tokenVersion: number): Jo
         let hops: JourneyHop[] = [];
         try {
           setFeed({ kind: 'live', hops });
-          const refused = await readSubscription(`${JOURNEY_FEED_PATH}?${input({ orderId })}`, abort.signal, (value) => {
+          const refused = await readAdminSubscription(`${JOURNEY_FEED_PATH}?${input({ orderId })}`, abort.signal, (value) => {
             const parsed = JourneyHop.safeParse(value);
             if (!parsed.success) return;
             attempt = 0;
@@ -115,7 +86,7 @@ export function useNextOrder(
       for (let attempt = 0; !abort.signal.aborted; attempt++) {
         try {
           const url = after === undefined ? JOURNEY_STARTS_PATH : `${JOURNEY_STARTS_PATH}?${input({ after })}`;
-          const refused = await readSubscription(url, abort.signal, (value) => {
+          const refused = await readAdminSubscription(url, abort.signal, (value) => {
             const start = JourneyStart.safeParse(value);
             if (!start.success || abort.signal.aborted) return;
             attempt = 0;

@@ -24,6 +24,9 @@ export function readSseEvents(buffer: string): { events: { event: string; data: 
   return { events, rest };
 }
 
+/** An admin call refused: 401 (no token) or 403 (a wrong one). */
+export type Refused = { status: number; message: string };
+
 const TOKEN_CHANGED = 'pizza-admin-token-changed';
 
 /** The admin token, kept for this tab's session only; every admin view of the page follows a change. */
@@ -42,6 +45,34 @@ export const adminToken = {
 /** The admin token now (null when none was given); re-renders when it changes. */
 export const useAdminToken = () => useSyncExternalStore(adminToken.subscribe, adminToken.get);
 
+/**
+ * Reads one tRPC subscription over SSE until it ends: `onData` gets each value's JSON; 401/403
+ * (as a status or as the stream's error event) resolve as refused; other failures throw.
+ */
+export async function readAdminSubscription(url: string, signal: AbortSignal, onData: (value: unknown) => void): Promise<Refused | null> {
+  const token = adminToken.get();
+  const res = await fetch(url, { signal, headers: { accept: 'text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+  if (res.status === 401 || res.status === 403) return { status: res.status, message: await res.text() };
+  if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return null;
+    const { events, rest } = readSseEvents(buffer + value);
+    buffer = rest;
+    for (const { event, data } of events) {
+      if (event === 'serialized-error') {
+        const error = JSON.parse(data) as { message: string; data?: { httpStatus?: number } };
+        const status = error.data?.httpStatus ?? 500;
+        if (status === 401 || status === 403) return { status, message: error.message };
+        throw new Error(error.message);
+      }
+      if (data && event === 'message') onData(JSON.parse(data));
+    }
+  }
+}
+
 /** The live pipeline (tRPC subscription `admin.pipeline` over SSE), reconnecting after a drop. */
 export function usePipelineFeed(tokenVersion: number): PipelineFeed {
   const [feed, setFeed] = useState<PipelineFeed>({ kind: 'connecting' });
@@ -51,40 +82,13 @@ export function usePipelineFeed(tokenVersion: number): PipelineFeed {
     const run = async () => {
       for (let attempt = 0; !abort.signal.aborted; attempt++) {
         try {
-          const token = adminToken.get();
-          const res = await fetch(PIPELINE_FEED_PATH, {
-            signal: abort.signal,
-            headers: { accept: 'text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          const refused = await readAdminSubscription(PIPELINE_FEED_PATH, abort.signal, (value) => {
+            const parsed = PipelineSnapshot.safeParse(value);
+            if (!parsed.success) return;
+            attempt = 0;
+            setFeed({ kind: 'live', snapshot: parsed.data });
           });
-          if (res.status === 401 || res.status === 403) {
-            setFeed({ kind: 'refused', status: res.status, message: await res.text() });
-            return;
-          }
-          const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-          let buffer = '';
-          for (;;) {
-            const { value, done } = await reader.read();
-            if (done) break;
-            const { events, rest } = readSseEvents(buffer + value);
-            buffer = rest;
-            for (const { event, data } of events) {
-              if (event === 'serialized-error') {
-                const error = JSON.parse(data) as { message: string; data?: { httpStatus?: number } };
-                const status = error.data?.httpStatus ?? 500;
-                if (status === 401 || status === 403) {
-                  setFeed({ kind: 'refused', status, message: error.message });
-                  return;
-                }
-                setFeed({ kind: 'down', error: error.message });
-              } else if (data) {
-                const parsed = PipelineSnapshot.safeParse(JSON.parse(data));
-                if (parsed.success) {
-                  attempt = 0;
-                  setFeed({ kind: 'live', snapshot: parsed.data });
-                }
-              }
-            }
-          }
+          if (refused) return setFeed({ kind: 'refused', ...refused });
         } catch (error) {
           if (abort.signal.aborted) return;
           setFeed({ kind: 'down', error: error instanceof Error ? error.message : String(error) });
