@@ -106,7 +106,7 @@ describe('handler timings shared through Redis', () => {
       for (let i = start; i < start + 2_000; i++) batch.set(`pizza:order-status:${i}`, 'x');
       await batch.exec();
     }
-    const writer = process('many-keys-writer');
+    process('many-keys-writer');
     const reader = process('many-keys-reader');
     await vi.waitFor(async () => expect((await reader.board.reports()).map((r) => r.instance)).toContain('many-keys-writer'), { timeout: 20_000, interval: 100 });
 
