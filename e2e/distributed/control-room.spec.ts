@@ -18,6 +18,12 @@ async function placeOrder(): Promise<Order> {
 }
 const orderOf = async (id: string) => Order.parse(await (await fetch(`${stack().edge}/api/v1/orders/${id}`)).json());
 
+// whatever happens in a test, no fault or load run outlives it into the next tests of this stack
+test.afterEach(async () => {
+  await fetch(`${stack().edge}/api/v1/admin/faults/consumer-failure`, { method: 'DELETE', headers: auth });
+  await fetch(`${stack().edge}/api/v1/admin/load`, { method: 'DELETE', headers: auth });
+});
+
 // The control room behind the real NGINX, ADMIN_TOKEN set on the order service: faults shared
 // through Redis by every service process.
 test('behind NGINX the control room asks for the token (401, then 403 for a wrong one), then steers every process: failure fault, dead letters live, fault off, redrive all, delivered once; load; stock', async ({ page, browser }, testInfo) => {

@@ -11,6 +11,14 @@ async function auditPanel(page: Page): Promise<string[]> {
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
+// The simulator's first step of the order waits this long (a consumer-delay fault), so the order is
+// still moving when the page has shown every kind of hop, however slow the machine.
+const SIMULATOR_DELAY_MS = 4_000;
+
+test.afterEach(async ({ request }) => {
+  await request.delete('/api/v1/admin/faults/consumer-delay');
+});
+
 // The order journey panel on the dev tools page, fed by the admin.journey subscription (loopback, no token).
 test('the order journey panel follows the next order placed and shows its http, commit, publish, process and push hops live; an earlier order by id', async ({ page, request }, testInfo) => {
   const earlier = (await (await request.post('/api/v1/orders', { data: { customer, items: [{ menuItemId: 'cola', quantity: 1 }] } })).json()) as Order;
@@ -19,6 +27,8 @@ test('the order journey panel follows the next order placed and shows its http, 
   const panel = page.getByTestId('order-journey');
   await panel.getByRole('button', { name: 'Follow the next order placed' }).click();
   await expect(panel).toHaveAttribute('data-feed', 'waiting');
+  const fault = await request.put('/api/v1/admin/faults/consumer-delay', { data: { group: 'simulator-group', delayMs: SIMULATOR_DELAY_MS, ttlSeconds: 60 } });
+  expect(fault.status()).toBe(200);
   const placed = await request.post('/api/v1/orders', { data: { customer, items: [{ menuItemId: 'cola', quantity: 1 }] } });
   expect(placed.status()).toBe(201);
   const order = (await placed.json()) as Order;
@@ -27,10 +37,11 @@ test('the order journey panel follows the next order placed and shows its http, 
   const table = panel.getByRole('table');
   for (const kind of KINDS) await expect(table.locator(`tr[data-kind="${kind}"]`).first()).toBeVisible({ timeout: 30_000 });
   await expect(table.locator('tbody tr').first()).toHaveAttribute('data-kind', 'http');
-  // live: the simulator moves the order on while the page watches, so process hops keep arriving
+  // live: the simulator (held back by the fault) moves the order on while the page watches, so process hops keep arriving
   const processed = table.locator('tr[data-kind="process"]');
   const before = await processed.count();
   await expect.poll(() => processed.count(), { timeout: 30_000 }).toBeGreaterThan(before);
+  await request.delete('/api/v1/admin/faults/consumer-delay');
   await page.screenshot({ path: testInfo.outputPath('order-journey-desktop.png'), fullPage: true });
   expect(await auditPanel(page), 'axe at desktop width').toEqual([]);
 

@@ -21,9 +21,18 @@ async function fill(store: JourneyStore, count: number, hopsEach: number): Promi
     const id = randomUUID();
     ids.push(id);
     for (let h = 0; h < hopsEach; h++) store.record(id, hop('publish', 1_700_000_000_000 + i * 100 + h, { stream: 'orders', eventType: `e${h}` }));
-    if (i % 50 === 49) await new Promise((resolve) => setImmediate(resolve)); // let a Redis store write its turns
+    if (i % 50 === 49) await drained(store); // a Redis store queues at most 5,000 hops: let it hand over what it has
   }
   return ids;
+}
+
+/** Waits (bounded) until the store has handed every queued hop to Redis (the memory store queues none). */
+async function drained(store: JourneyStore): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  do {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    if (Date.now() > deadline) throw new Error(`${store.retained().queued} hops still queued after 30 s`);
+  } while (store.retained().queued > 0);
 }
 
 let redis: RedisServer;
@@ -85,11 +94,13 @@ describe('Redis journey store (real Redis)', () => {
   });
 
   it('holds at most the window in Redis after many orders: list count, list length and TTL capped', async () => {
-    const store = createJourneyStore({ redisUrl: redis.url, window });
+    const lost: number[] = [];
+    const store = createJourneyStore({ redisUrl: redis.url, window, onLost: (count) => lost.push(count) });
     const raw = new Redis(redis.url);
     await raw.flushall();
     const ids = await fill(store, 2_000, 12);
     await store.close(); // writes what is queued
+    expect(lost).toEqual([]);
     const keys = await raw.keys('pizza:journey:*');
     expect(keys).toHaveLength(20);
     expect(keys.sort()).toEqual(ids.slice(-20).map((id) => `pizza:journey:${id}`).sort());

@@ -11,7 +11,7 @@ import { startRedisServer, type RedisServer } from '../testing';
 import { HandlerTimings } from './handler-timings';
 import { mergeReports } from './merge-reports';
 import { timeBus } from './timed-bus';
-import { createTimingsBoard, type TimingsBoard } from './timings-board';
+import { TIMINGS_KEY, createTimingsBoard, type TimingsBoard } from './timings-board';
 
 // Two delivery processes on a real Redis, each timing its own handler runs; a third process (the
 // order service answering the snapshot) sees their timings merged.
@@ -83,15 +83,42 @@ describe('handler timings shared through Redis', () => {
     });
   });
 
-  it('ignores a report older than its lifetime and a key that is not a report', async () => {
+  it('ignores and removes a report older than its lifetime and a field that is not a report', async () => {
     const raw = new Redis(server.url);
     closers.push(async () => raw.disconnect());
-    await raw.set('pizza:pipeline-timings:stale', JSON.stringify({ instance: 'stale', at: Date.now() - 60_000, rateWindowSeconds: 5, readers: [], producers: [] }));
-    await raw.set('pizza:pipeline-timings:garbage', '{not json');
     const reader = process('reader');
+    await raw.hset(TIMINGS_KEY, 'stale', JSON.stringify({ instance: 'stale', at: Date.now() - 60_000, rateWindowSeconds: 5, readers: [], producers: [] }));
+    await raw.hset(TIMINGS_KEY, 'garbage', '{not json');
     const instances = (await reader.board.reports()).map((r) => r.instance);
     expect(instances).toContain('reader');
     expect(instances).not.toContain('stale');
     expect(instances).not.toContain('garbage');
+    expect(await raw.hexists(TIMINGS_KEY, 'stale')).toBe(0);
+    expect(await raw.hexists(TIMINGS_KEY, 'garbage')).toBe(0);
+  });
+
+  it('reads every report in a fixed number of commands however many other keys Redis holds', async () => {
+    const raw = new Redis(server.url);
+    closers.push(async () => raw.disconnect());
+    // what a load run leaves behind: one status-cache key per order
+    for (let start = 0; start < 20_000; start += 2_000) {
+      const batch = raw.pipeline();
+      for (let i = start; i < start + 2_000; i++) batch.set(`pizza:order-status:${i}`, 'x');
+      await batch.exec();
+    }
+    process('many-keys-writer');
+    const reader = process('many-keys-reader');
+    await vi.waitFor(async () => expect((await reader.board.reports()).map((r) => r.instance)).toContain('many-keys-writer'), { timeout: 20_000, interval: 100 });
+
+    // commands Redis ran for one read; other boards' once-every-200-ms writes may add a few
+    const calls = async () => {
+      const stats = await raw.info('commandstats');
+      return [...stats.matchAll(/^cmdstat_(\w+):calls=(\d+)/gm)].filter(([, name]) => name !== 'info').reduce((sum, [, , n]) => sum + Number(n), 0);
+    };
+    const before = await calls();
+    const instances = (await reader.board.reports()).map((r) => r.instance);
+    const used = (await calls()) - before;
+    expect(instances).toContain('many-keys-writer');
+    expect(used).toBeLessThan(20); // a SCAN of 20,000 keys 200 at a time would be over 100
   });
 });

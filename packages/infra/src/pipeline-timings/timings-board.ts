@@ -3,10 +3,11 @@ import { redisLinkOptions } from '../bus/redis-connection';
 import type { Logger } from '../logger';
 import type { HandlerTimings, TimingsReport } from './handler-timings';
 
-const KEY_PREFIX = 'pizza:pipeline-timings:';
+/** One hash: field = process instance, value = its latest report (JSON, with the time it was made). */
+export const TIMINGS_KEY = 'pizza:pipeline-timings';
 /** How often each process shares its summary. */
 export const TIMINGS_REPORT_MS = 1_000;
-/** A report older than this is ignored (its process stopped or lost Redis); its key expires then too. */
+/** A report older than this is ignored and removed (its process stopped or lost Redis). */
 export const TIMINGS_REPORT_TTL_MS = 5_000;
 
 /** Where the pipeline snapshot finds what every process measured. */
@@ -22,8 +23,10 @@ function isReport(value: unknown): value is TimingsReport {
 }
 
 /**
- * Embedded: this process's own report. Distributed: each process writes its report to Redis every
- * second under its own key (expiring after a few seconds), and `reports` reads them all — one SET
+ * Embedded: this process's own report. Distributed: each process writes its report every second
+ * into one Redis hash (its own field), and `reports` reads the whole hash with one HGETALL — however
+ * many other keys Redis holds. A field older than the report lifetime (a stopped process) is
+ * ignored and deleted; the hash itself expires when no process has written for that long. One HSET
  * per process per second, and nothing per message.
  */
 export function createTimingsBoard(options: { redisUrl?: string; instance: string; timings: HandlerTimings; logger: Logger; intervalMs?: number }): TimingsBoard {
@@ -32,43 +35,45 @@ export function createTimingsBoard(options: { redisUrl?: string; instance: strin
 
   const redis = new Redis(options.redisUrl, { ...redisLinkOptions(), connectionName: 'pizza-pipeline-timings', maxRetriesPerRequest: 1, commandTimeout: 5_000, lazyConnect: true });
   redis.on('error', () => {}); // best effort: the bus reports Redis outages
-  const key = `${KEY_PREFIX}${instance}`;
   let writing: Promise<unknown> = Promise.resolve();
   let closed = false;
   const write = () => {
     if (closed) return;
-    writing = redis.set(key, JSON.stringify(timings.report()), 'PX', TIMINGS_REPORT_TTL_MS).catch((err: unknown) => logger.debug({ err }, 'pipeline timings not shared'));
+    writing = redis
+      .multi()
+      .hset(TIMINGS_KEY, instance, JSON.stringify(timings.report()))
+      .pexpire(TIMINGS_KEY, TIMINGS_REPORT_TTL_MS)
+      .exec()
+      .catch((err: unknown) => logger.debug({ err }, 'pipeline timings not shared'));
   };
   write();
   const timer = setInterval(write, options.intervalMs ?? TIMINGS_REPORT_MS).unref();
 
   return {
     async reports() {
-      const keys: string[] = [];
-      let cursor = '0';
-      do {
-        const [next, batch] = await redis.scan(cursor, 'MATCH', `${KEY_PREFIX}*`, 'COUNT', 200);
-        keys.push(...batch);
-        cursor = next;
-      } while (cursor !== '0');
-      const others = keys.filter((k) => k !== key);
-      const values = others.length > 0 ? await redis.mget(...others) : [];
+      const fields = await redis.hgetall(TIMINGS_KEY);
       const now = Date.now();
-      const fresh = values.flatMap((value) => {
+      const fresh: TimingsReport[] = [];
+      const stale: string[] = [];
+      for (const [field, value] of Object.entries(fields)) {
+        if (field === instance) continue;
+        let report: unknown = null;
         try {
-          const report: unknown = value ? JSON.parse(value) : null;
-          return isReport(report) && now - report.at < TIMINGS_REPORT_TTL_MS ? [report] : [];
+          report = JSON.parse(value);
         } catch {
-          return [];
+          // not a report: removed below
         }
-      });
-      return [timings.report(), ...fresh]; // this process's own numbers, fresher than its key
+        if (isReport(report) && now - report.at < TIMINGS_REPORT_TTL_MS) fresh.push(report);
+        else stale.push(field);
+      }
+      if (stale.length > 0) await redis.hdel(TIMINGS_KEY, ...stale).catch(() => {});
+      return [timings.report(), ...fresh]; // this process's own numbers, fresher than its field
     },
     async close() {
       closed = true;
       clearInterval(timer);
       await writing;
-      await redis.del(key).catch(() => {});
+      await redis.hdel(TIMINGS_KEY, instance).catch(() => {});
       redis.disconnect();
     },
   };
