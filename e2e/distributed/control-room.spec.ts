@@ -24,6 +24,9 @@ test.afterEach(async () => {
   await fetch(`${stack().edge}/api/v1/admin/load`, { method: 'DELETE', headers: auth });
 });
 
+// the flows below wait up to 45 s for dead letters and 60 s for deliveries: room for both on a slow machine
+test.describe.configure({ timeout: 180_000 });
+
 // The control room behind the real NGINX, ADMIN_TOKEN set on the order service: faults shared
 // through Redis by every service process.
 test('behind NGINX the control room asks for the token (401, then 403 for a wrong one), then steers every process: failure fault, dead letters live, fault off, redrive all, delivered once; load; stock', async ({ page, browser }, testInfo) => {
@@ -57,7 +60,9 @@ test('behind NGINX the control room asks for the token (401, then 403 for a wron
     // every process drops the fault within half a second; a delivery failing meanwhile is redriven too
     const letters = page.getByTestId('dead-letters');
     await expect(async () => {
-      if ((await letters.getByTestId('dead-letter').count()) > 0) await letters.getByRole('button', { name: 'Redrive all matching' }).click();
+      // the list may empty (and the button disable) between the count and the click: a bounded click,
+      // whose timeout just means another round
+      if ((await letters.getByTestId('dead-letter').count()) > 0) await letters.getByRole('button', { name: 'Redrive all matching' }).click({ timeout: 2_000 });
       expect((await orderOf(order.id)).status).toBe('delivered');
     }).toPass({ timeout: 60_000, intervals: [1_000] });
     expect((await orderOf(order.id)).delivery).toMatchObject({ status: 'delivered' });

@@ -17,6 +17,9 @@ test.afterEach(async ({ request }) => {
   await request.delete('/api/v1/admin/load');
 });
 
+// the flows below wait up to 45 s for dead letters and 60 s for deliveries: room for both on a slow machine
+test.describe.configure({ timeout: 180_000 });
+
 // The operator's flow on the dev tools page (embedded, loopback: no token needed), all from the page.
 test('from the page: a failure fault on delivery-group piles orders up as dead letters live; fault off, redrive all: each order delivered once', async ({ page, request }, testInfo) => {
   await page.goto('/dev');
@@ -43,7 +46,9 @@ test('from the page: a failure fault on delivery-group piles orders up as dead l
   await redriveAllMatching(page, 'CONSUMER-FAILURE');
   // a delivery already failing when the fault went off may still dead-letter: it is redriven from the page too
   await expect(async () => {
-    if ((await letters.getByTestId('dead-letter').count()) > 0) await letters.getByRole('button', { name: 'Redrive all matching' }).click();
+    // the list may empty (and the button disable) between the count and the click: a bounded click,
+    // whose timeout just means another round
+    if ((await letters.getByTestId('dead-letter').count()) > 0) await letters.getByRole('button', { name: 'Redrive all matching' }).click({ timeout: 2_000 });
     for (const order of orders) expect((await orderOf(request, order.id)).status).toBe('delivered');
   }).toPass({ timeout: 60_000, intervals: [1_000] });
   for (const order of orders) await expect(deadLettersOf(page, order.id)).toHaveCount(0);
