@@ -1,6 +1,7 @@
 // Renders every overlay with `kubectl kustomize` and checks what a cluster would only tell us at
 // apply time (schemas) or much later (broken cross-references): selectors, ports, probe paths,
 // scaling targets, stream and group names, and the environment the services validate.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { GROUPS, STREAMS } from '@pizza/contracts';
@@ -48,6 +49,35 @@ function dockerfilePorts(): Record<string, number> {
     if (expose) ports[target] = Number(expose[1]);
   }
   return ports;
+}
+
+/** What docker/Dockerfile says about the images: the targets built on the from-scratch runtime, and the one program it copies in. */
+function dockerfileImages(): { scratchTargets: string[]; nodeBinary: string } {
+  const dockerfile = readFileSync(resolve(REPO_ROOT, 'docker/Dockerfile'), 'utf8');
+  const bases = new Map([...dockerfile.matchAll(/^FROM\s+(\S+)\s+AS\s+(\S+)/gim)].map((m) => [m[2]!, m[1]!]));
+  const fromScratch = (target: string): boolean => {
+    const base = bases.get(target);
+    return base === 'scratch' || (base !== undefined && bases.has(base) && fromScratch(base));
+  };
+  const runtime = /^FROM scratch AS (\S+)\n(?:(?!^FROM).*\n)*/m.exec(dockerfile)!;
+  const nodeBinary = /^COPY --from=node (\S+) \1$/m.exec(runtime[0])![1]!;
+  return { scratchTargets: [...bases.keys()].filter(fromScratch), nodeBinary };
+}
+
+const pauses = new Map<string, number>();
+/** Runs a preStop command here (node commands with this machine's node) and returns how long it took, in seconds. */
+function measuredPause(command: string[]): number {
+  const key = JSON.stringify(command);
+  if (!pauses.has(key)) {
+    const [program, ...args] = command;
+    const started = performance.now();
+    const result = spawnSync(program!.endsWith('/node') ? process.execPath : program!, args, { timeout: 20_000 });
+    expect(result.status, `preStop ${key}: ${String(result.error ?? result.stderr)}`).toBe(0);
+    pauses.set(key, (performance.now() - started) / 1000);
+  }
+  const seconds = pauses.get(key)!;
+  expect(seconds, `preStop ${key} pauses`).toBeGreaterThanOrEqual(4.9);
+  return seconds;
 }
 
 function podOf(objects: K8sObject[], deployment: string): PodTemplate {
@@ -194,16 +224,37 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     }
   });
 
-  it('each service is spread over nodes and zones, and its grace period outlasts the preStop pause plus the drain deadline', () => {
+  it('gives each service the CPU and memory requests and limits docs/scaling.md derives from the bench figures', () => {
+    const doc = readFileSync(resolve(REPO_ROOT, 'docs/scaling.md'), 'utf8');
+    const table = doc.slice(doc.indexOf('### Requests and limits in the manifests'));
+    for (const name of SERVICES) {
+      const row = new RegExp(`^\\| ${name} \\| (\\S+) / (\\S+) \\| (\\S+) / (\\S+) \\|`, 'm').exec(table);
+      expect(row, `docs/scaling.md has no row for ${name}`).not.toBeNull();
+      const { resources } = podOf(objects, name).spec.containers[0]!;
+      expect([resources?.requests?.cpu, resources?.limits?.cpu, resources?.requests?.memory, resources?.limits?.memory], name).toEqual(row!.slice(1, 5));
+    }
+  });
+
+  it('each service is spread over nodes and zones', () => {
     for (const name of SERVICES) {
       const { spec, labels } = podOf(objects, name);
       const keys = (at<{ topologyKey: string; labelSelector: LabelSelector }[]>(spec, 'topologySpreadConstraints') ?? []).filter((c) => selects(c.labelSelector, labels)).map((c) => c.topologyKey);
       expect(keys, name).toEqual(['kubernetes.io/hostname', 'topology.kubernetes.io/zone']);
-      const preStop = spec.containers[0]!.lifecycle?.preStop?.exec?.command ?? [];
-      const pauseSeconds = preStop[0] === 'sleep' ? Number(preStop[1]) : 0;
-      expect(at<number>(spec, 'terminationGracePeriodSeconds'), name).toBeGreaterThan(pauseSeconds + SHUTDOWN_DEADLINE_MS / 1000);
     }
   });
+
+  it('the preStop pause of each service runs a program its image has, and the grace period outlasts the pause plus the drain deadline', () => {
+    const image = dockerfileImages();
+    for (const name of SERVICES) {
+      const { spec } = podOf(objects, name);
+      const command = spec.containers[0]!.lifecycle?.preStop?.exec?.command ?? [];
+      // node images are FROM scratch with the node binary alone: no shell, no sleep
+      if (image.scratchTargets.includes(name)) expect(command[0], name).toBe(image.nodeBinary);
+      else expect(command[0], name).toBe('sleep');
+      const pauseSeconds = measuredPause(command);
+      expect(at<number>(spec, 'terminationGracePeriodSeconds'), name).toBeGreaterThan(pauseSeconds + SHUTDOWN_DEADLINE_MS / 1000);
+    }
+  }, 60_000);
 
   it('every variable given to a node service is one its config accepts, every required one is set, and the whole environment passes validation', () => {
     for (const name of NODE_SERVICES) {
@@ -243,15 +294,34 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
       expect(at(r.ingress, 'spec', 'ingressClassName')).toBe('nginx');
     }
 
-    // SSE: exactly /api/v1/orders/{id}/events goes to notifications (the controller anchors regex paths at the start)
-    const sse = routes.find((r) => r.backend.service.name === 'notifications' && r.path.includes('events'))!;
-    const pattern = new RegExp(`^${sse.path}`);
-    expect(pattern.test('/api/v1/orders/0b7e4f4e-9a43-4b7a-9d9e-8a3c2f1b6d21/events')).toBe(true);
-    expect(pattern.test('/api/v1/orders/0b7e4f4e-9a43-4b7a-9d9e-8a3c2f1b6d21')).toBe(false);
-    expect(pattern.test('/api/v1/orders/x/events/more')).toBe(false);
-    expect(at(sse.ingress, 'metadata', 'annotations', 'nginx.ingress.kubernetes.io/use-regex')).toBe('true');
-
+    // Where the controller sends a path: regex paths (use-regex, per host) are anchored at the start
+    // and case-insensitive, Exact paths match alone and first, the longest path is tried first.
+    const regex = ingresses.some((i) => i.metadata.annotations?.['nginx.ingress.kubernetes.io/use-regex'] === 'true');
+    expect(regex).toBe(true);
+    const routed = (path: string) =>
+      routes.find((r) => r.pathType === 'Exact' && r.path === path) ??
+      [...routes].filter((r) => r.pathType !== 'Exact').sort((a, b) => b.path.length - a.path.length).find((r) => new RegExp(`^${r.path}`, 'i').test(path));
+    const id = '0b7e4f4e-9a43-4b7a-9d9e-8a3c2f1b6d21';
+    const limitedOf = (path: string) => routed(path)?.ingress.metadata.annotations?.['nginx.ingress.kubernetes.io/limit-rps'] !== undefined;
+    // every spelling of order creation the order service takes is limited (the compose edge limits every POST under /api/)
+    for (const path of ['/api/v1/orders', '/api/v1/orders/', '/api/trpc/orders.create', '/api/trpc/menu.list,orders.create', '/api/trpc/orders.create,menu.list']) {
+      expect(routed(path)?.backend.service.name, path).toBe('order-service');
+      expect(limitedOf(path), path).toBe(true);
+    }
+    for (const path of [`/api/v1/orders/${id}`, '/api/v1/menu', '/api/trpc/menu.list', '/api/trpc/orders.byId', '/api/v1/openapi.json', '/api/docs']) {
+      expect(routed(path)?.backend.service.name, path).toBe('order-service');
+      expect(limitedOf(path), path).toBe(false);
+    }
+    // the SSE path goes to notifications exactly where the compose edge's regex location sends it there
     const template = readFileSync(resolve(REPO_ROOT, 'docker/nginx/templates/default.conf.template'), 'utf8');
+    const composeSse = new RegExp(/location ~ (\^\/api\/v1\/orders\S+) \{/.exec(template)![1]!);
+    for (const path of [`/api/v1/orders/${id}/events`, `/api/v1/orders/${id}/events/`, `/api/v1/orders/${id}`, `/api/v1/orders/x/events/more`, '/api/v1/orders/events']) {
+      expect(routed(path)?.backend.service.name === 'notifications', path).toBe(composeSse.test(path));
+    }
+    for (const path of ['/ws/v1/order-tracking/' + id, '/ws/v1/trpc']) expect(routed(path)?.backend.service.name, path).toBe('notifications');
+    for (const path of ['/', `/orders/${id}`, '/assets/index.js']) expect(routed(path)?.backend.service.name, path).toBe('web');
+    const sse = routed(`/api/v1/orders/${id}/events`)!;
+
     const wsTimeout = /location \/ws\/ \{[^}]*proxy_read_timeout (\d+)s/.exec(template)![1];
     const live = sse.ingress.metadata.annotations ?? {};
     expect(live['nginx.ingress.kubernetes.io/proxy-buffering']).toBe('off');
@@ -265,7 +335,7 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     const rate = Number(/ORDER_CREATE_RATE:-(\d+)r\/s/.exec(compose)![1]);
     const burst = Number(/ORDER_CREATE_BURST:-(\d+)/.exec(compose)![1]);
     const limited = routes.filter((r) => r.ingress.metadata.annotations?.['nginx.ingress.kubernetes.io/limit-rps']);
-    expect(limited.map((r) => `${r.pathType} ${r.path}`).sort()).toEqual(['Exact /api/trpc/orders.create', 'Exact /api/v1/orders']);
+    expect(limited.every((r) => r.backend.service.name === 'order-service')).toBe(true);
     const annotations = limited[0]!.ingress.metadata.annotations!;
     expect(Number(annotations['nginx.ingress.kubernetes.io/limit-rps'])).toBe(rate);
     expect(rate * Number(annotations['nginx.ingress.kubernetes.io/limit-burst-multiplier'])).toBe(burst);
