@@ -107,6 +107,7 @@ function containerEnv(objects: K8sObject[], container: Container): Record<string
   for (const entry of container.env ?? []) {
     const ref = entry.valueFrom?.secretKeyRef;
     const value = entry.value ?? (ref ? secretValue(ref.name, ref.key) : undefined);
+    if (value === undefined && ref?.optional) continue; // the kubelet leaves it unset
     if (value === undefined) throw new Error(`${entry.name}: no value (Secret ${ref?.name} key ${ref?.key} is not provided)`);
     env[entry.name] = value;
   }
@@ -260,7 +261,8 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     for (const name of NODE_SERVICES) {
       const [container] = podOf(objects, name).spec.containers;
       const env = containerEnv(objects, container!);
-      expect(Object.keys(env).filter((v) => !CONFIG_VARIABLES.includes(v)), name).toEqual([]);
+      const declared = [...Object.keys(env), ...(container!.env ?? []).map((e) => e.name)];
+      expect(declared.filter((v) => !CONFIG_VARIABLES.includes(v)), name).toEqual([]);
       for (const variable of REQUIRED_ENV[name]) expect(env[variable], `${name} ${variable}`).toBeTruthy();
       const config = loadConfig(env);
       expect(config.PORT, name).toBe(container!.ports?.find((p) => p.name === 'http')?.containerPort);
@@ -357,6 +359,7 @@ describe('overlay dev', () => {
     const env = containerEnv(objects, podOf(objects, 'order-service').spec.containers[0]!);
     expect(env.REDIS_URL).toBe(`redis://redis:${at(named(objects, 'Service', 'redis'), 'spec', 'ports', 0, 'port')}`);
     expect(env.DATABASE_URL).toContain(`mongo-0.mongo:${at(named(objects, 'Service', 'mongo'), 'spec', 'ports', 0, 'port')}`);
+    expect(env.ADMIN_TOKEN, 'dev keeps the operations API shut to callers from outside the pod').toBeUndefined();
   });
 });
 
@@ -372,6 +375,8 @@ describe('overlay prod', () => {
       ...ofKind(objects, 'TriggerAuthentication').flatMap((t) => at<{ name: string; key: string }[]>(t, 'spec', 'secretTargetRef') ?? []),
     ];
     expect(refs.length).toBeGreaterThan(0);
+    const withToken = NODE_SERVICES.filter((name) => containerEnv(objects, podOf(objects, name).spec.containers[0]!).ADMIN_TOKEN !== undefined);
+    expect(withToken, 'ADMIN_TOKEN from the Secret, for the order service only').toEqual(['order-service']);
     for (const ref of refs) {
       expect(ref.name).toBe(BACKENDS_SECRET);
       expect(Object.keys(EXAMPLE_SECRET)).toContain(ref.key);
