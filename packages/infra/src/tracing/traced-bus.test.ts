@@ -197,8 +197,8 @@ describe('trace context with group commit', () => {
 });
 
 describe('an unreachable OTLP endpoint', () => {
-  it('never holds up publishing and counts the spans it could not deliver', async () => {
-    // a collector that accepts connections and never answers: every export hangs until its timeout
+  /** A collector that accepts connections and never answers: every export hangs until its timeout. */
+  async function hangingCollector(): Promise<string> {
     const sockets = new Set<Socket>();
     const server = createServer(() => undefined);
     server.on('connection', (socket) => sockets.add(socket));
@@ -207,19 +207,42 @@ describe('an unreachable OTLP endpoint', () => {
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => server.close(resolve));
     });
-    const { port } = server.address() as { port: number };
+    return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  }
+
+  const dropped = async (metrics: ReturnType<typeof createMetrics>, reason: string) =>
+    (await metrics.spansDropped.get()).values.find((v) => v.labels.reason === reason)?.value ?? 0;
+
+  it('never holds up publishing and counts the spans it could not deliver', async () => {
     const metrics = createMetrics('tracing-test', { exemplars: true });
-    const tracing = (await startTracing({ service: 'delivery-service', env: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` }, logger, metrics })) as Tracing;
+    const tracing = (await startTracing({ service: 'delivery-service', env: { OTEL_EXPORTER_OTLP_ENDPOINT: await hangingCollector() }, logger, metrics })) as Tracing;
     const bus = tracing.traceBus(createMemoryBus({ logger, metrics }), 'in-process');
     cleanups.push(() => tracing.shutdown(), () => bus.close());
     await bus.publish(STREAMS.orders, orderCreated());
     const exporting = tracing.flush().catch(() => undefined); // the export of that span starts and hangs
     for (let i = 0; i < 20; i++) await bus.publish(STREAMS.orders, orderCreated());
     // every publish resolved while the export still hung: nothing has been counted as dropped yet
-    expect((await metrics.spansDropped.get()).values[0]?.value ?? 0).toBe(0);
+    expect(await dropped(metrics, 'export_failed')).toBe(0);
     await exporting;
     await tracing.flush().catch(() => undefined);
-    await vi.waitFor(async () => expect((await metrics.spansDropped.get()).values[0]?.value).toBe(21), { timeout: 30_000, interval: 200 });
+    await vi.waitFor(async () => expect(await dropped(metrics, 'export_failed')).toBe(21), { timeout: 30_000, interval: 200 });
+    expect(await dropped(metrics, 'queue_full')).toBe(0);
+  });
+
+  it('counts the spans that did not fit in the export queue while an export hung (OTEL_BSP_MAX_QUEUE_SIZE)', async () => {
+    const metrics = createMetrics('tracing-test', { exemplars: true });
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: await hangingCollector(), OTEL_BSP_MAX_QUEUE_SIZE: '5' };
+    const tracing = (await startTracing({ service: 'delivery-service', env, logger, metrics })) as Tracing;
+    const bus = tracing.traceBus(createMemoryBus({ logger, metrics }), 'in-process');
+    cleanups.push(() => tracing.shutdown(), () => bus.close());
+    // 20 publish spans: the first 5 fill a batch whose export starts at once and hangs, the next 5
+    // fill the queue again, the last 10 find it full; every publish still resolves
+    for (let i = 0; i < 20; i++) await bus.publish(STREAMS.orders, orderCreated());
+    expect(await dropped(metrics, 'queue_full')).toBe(10);
+    expect(await dropped(metrics, 'export_failed')).toBe(0);
+    await tracing.flush().catch(() => undefined);
+    // both batches fail when their exports time out
+    await vi.waitFor(async () => expect(await dropped(metrics, 'export_failed')).toBe(10), { timeout: 30_000, interval: 200 });
   });
 });
 
