@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SpanStatusCode } from '@opentelemetry/api';
+import { Redis } from 'ioredis';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { MAX_DELIVERY_ATTEMPTS, STREAMS } from '@pizza/contracts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -32,9 +33,11 @@ async function tracedBus(adapter: Adapter = 'in-process') {
   const metrics = createMetrics('tracing-test', { exemplars: true });
   const tracing = (await startTracing({ service: 'delivery-service', env: {}, logger, metrics, exporter }))!;
   let raw: EventBus;
+  let redisUrl = '';
   if (adapter === 'redis') {
     const server = await startRedisServer();
     cleanups.push(() => server.stop());
+    redisUrl = server.url;
     raw = createRedisBus({ url: server.url, logger, metrics, claimIdleMs: 100 });
   } else {
     raw = createMemoryBus({ logger, metrics, claimIdleMs: 100 });
@@ -45,7 +48,7 @@ async function tracedBus(adapter: Adapter = 'in-process') {
     await tracing.flush();
     return exporter.getFinishedSpans();
   };
-  return { bus, tracing, metrics, spans };
+  return { bus, tracing, metrics, spans, redisUrl };
 }
 
 async function consumeFailing(bus: EventBus, failUntil: number): Promise<BusMessage[]> {
@@ -123,6 +126,23 @@ describe('traced bus', () => {
     const [publish] = named(await spans(), 'publish orders-stream');
     expect(publish!.parentSpanContext).toBeUndefined();
     expect(publish!.spanContext().traceId).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('redis: an entry written by another producer with a malformed or an oversized trace context is handled in a new trace', async () => {
+    const { bus, spans, redisUrl, metrics } = await tracedBus('redis');
+    const seen = await consumeFailing(bus, 0);
+    const redis = new Redis(redisUrl);
+    cleanups.push(async () => void redis.disconnect());
+    const garbage = { ...orderCreated(), traceparent: '00-not-a-trace-01', tracestate: 'x' };
+    const oversized = { ...orderCreated(), traceparent: `00-${'f'.repeat(600)}-01`, tracestate: 'k='.padEnd(2000, 'v') };
+    await redis.xadd(STREAMS.orders, '*', 'data', JSON.stringify(garbage));
+    await redis.xadd(STREAMS.orders, '*', 'data', JSON.stringify(oversized));
+    await vi.waitFor(() => expect(seen.map((m) => m.envelope.eventId).sort()).toEqual([garbage.eventId, oversized.eventId].sort()), { timeout: 10_000 });
+    await vi.waitFor(async () => expect(named(await spans(), 'process orders-stream')).toHaveLength(2), { timeout: 10_000 });
+    const processed = named(await spans(), 'process orders-stream');
+    expect(processed.map((s) => s.parentSpanContext)).toEqual([undefined, undefined]);
+    expect(processed.map((s) => s.status.code)).not.toContain(SpanStatusCode.ERROR);
+    expect((await metrics.streamDlq.get()).values.reduce((sum, v) => sum + v.value, 0)).toBe(0);
   });
 
   it('the stream duration histogram carries the trace id of a handled message as an exemplar', async () => {
