@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SpanStatusCode } from '@opentelemetry/api';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { Redis } from 'ioredis';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { MAX_DELIVERY_ATTEMPTS, STREAMS } from '@pizza/contracts';
@@ -247,6 +247,29 @@ describe('an unreachable OTLP endpoint', () => {
     await tracing.flush().catch(() => undefined);
     await vi.waitFor(async () => expect(await dropped(metrics, 'export_failed')).toBe(21), { timeout: 30_000, interval: 200 });
     expect(await dropped(metrics, 'queue_full')).toBe(0);
+  });
+
+  it('logs a failed export once, outside the trace of the span whose end started the export', async () => {
+    // a port nothing listens on: every export fails at once (connection refused)
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as { port: number };
+    await new Promise((resolve) => closed.close(resolve));
+    const warnings: { msg: string; activeSpan: boolean }[] = [];
+    const watched = createLogger('tracing-test', 'silent');
+    watched.warn = ((fields: unknown, msg: string) => void warnings.push({ msg, activeSpan: trace.getActiveSpan() !== undefined })) as typeof watched.warn;
+    const metrics = createMetrics('tracing-test', { exemplars: true });
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, OTEL_BSP_SCHEDULE_DELAY: '20' };
+    const tracing = (await startTracing({ service: 'delivery-service', env, logger: watched, metrics })) as Tracing;
+    const bus = tracing.traceBus(createMemoryBus({ logger, metrics }), 'in-process');
+    cleanups.push(() => tracing.shutdown(), () => bus.close());
+    // spans end inside a request's span, so the batch timer starts (and the export runs) in its context
+    await tracing.serve(fakeRequest(), fakeResponse(), async () => {
+      await bus.publish(STREAMS.orders, orderCreated());
+      await bus.publish(STREAMS.orders, orderCreated());
+    });
+    await vi.waitFor(async () => expect(await dropped(metrics, 'export_failed')).toBeGreaterThanOrEqual(2), { timeout: 15_000, interval: 100 });
+    expect(warnings).toEqual([{ msg: 'trace export failed; spans dropped', activeSpan: false }]);
   });
 
   it('counts the spans that did not fit in the export queue while an export hung (OTEL_BSP_MAX_QUEUE_SIZE)', async () => {

@@ -1,4 +1,4 @@
-import { SpanKind, context, createNoopMeter, trace, type Attributes, type Counter, type Meter, type MeterProvider } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, context, createNoopMeter, trace, type Attributes, type Counter, type Meter, type MeterProvider } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -107,12 +107,16 @@ function dropReporter(metrics: Metrics, logger: Logger): DropReporter {
       metrics.spansDropped.inc({ reason }, spans);
       if (dropping.has(reason)) return;
       dropping.add(reason);
-      logger.warn({ err, spans, reason }, reason === 'queue_full' ? 'trace export queue full; spans dropped' : 'trace export failed; spans dropped');
+      // outside any span: the export runs in the context of whichever span started its timer, and
+      // this line is not about that span's trace
+      context.with(ROOT_CONTEXT, () =>
+        logger.warn({ err, spans, reason }, reason === 'queue_full' ? 'trace export queue full; spans dropped' : 'trace export failed; spans dropped'),
+      );
     },
     delivered() {
       if (dropping.size === 0) return;
       dropping.clear();
-      logger.info('trace export recovered');
+      context.with(ROOT_CONTEXT, () => logger.info('trace export recovered'));
     },
   };
 }
