@@ -92,6 +92,21 @@ describe('traced bus', () => {
     expect(publish!.attributes).toMatchObject({ 'messaging.destination.name': 'orders-stream', 'pizza.order.id': event.orderId });
   });
 
+  it.each([
+    [{}, 'delivery'],
+    [{ OTEL_SERVICE_NAME: 'delivery-eu-west' }, 'delivery-eu-west'],
+  ] as const)('service.name of the delivery service with %o is %s', async (env, expected) => {
+    const exporter = new InMemorySpanExporter();
+    const metrics = createMetrics('tracing-test');
+    const tracing = (await startTracing({ service: 'delivery-service', env, logger, metrics, exporter }))!;
+    const bus = tracing.traceBus(createMemoryBus({ logger, metrics }), 'in-process');
+    cleanups.push(() => tracing.shutdown(), () => bus.close());
+    await bus.publish(STREAMS.orders, orderCreated());
+    await tracing.flush();
+    expect(tracing.serviceName).toBe(expected);
+    expect(exporter.getFinishedSpans().map((span) => span.resource.attributes['service.name'])).toEqual([expected]);
+  });
+
   it.each(['in-process', 'redis'] as const)('%s: a redelivered message shows both attempts: the failed one with an error status and a retry event', async (adapter) => {
     const { bus, spans } = await tracedBus(adapter);
     await consumeFailing(bus, 1);
