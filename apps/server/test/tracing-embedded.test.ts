@@ -12,6 +12,7 @@ import { expectOneJourney, renderTrace, type SpanRecord } from './trace-journey'
 // The first step waits long enough for the tracking socket to connect; the rest run fast.
 const SIM = { SIM_CONFIRM_DELAY_MS: '1000', SIM_PREPARE_DELAY_MS: '20', SIM_PICKUP_DELAY_MS: '20', SIM_TRANSIT_DELAY_MS: '20' };
 const exporter = new InMemorySpanExporter();
+const SERVER_KIND = 1; // SpanKind.SERVER of @opentelemetry/api
 let app: RunningService;
 let url: string;
 
@@ -76,5 +77,33 @@ describe('tracing in the all-in-one process', () => {
     } finally {
       client.ws.terminate();
     }
+  });
+
+  it('names HTTP server spans by route template, never by a raw id: {METHOD} {template} with http.route, or the bare method when no route matched', async () => {
+    const res = await fetch(`${url}/api/v1/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ customer: { name: 'Ada Lovelace', phone: '555-0100-23', address: '2 Engine Row' }, items: [{ menuItemId: 'cola', quantity: 1 }] }),
+    });
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as Order;
+    const paths = { rest: `/api/v1/orders/${id}`, spa: `/orders/${id}`, unmatched: `/api/v1/no-such-thing/${id}` };
+    for (const path of Object.values(paths)) await (await fetch(`${url}${path}`)).arrayBuffer();
+    const serverSpan = (path: string) => exporter.getFinishedSpans().find((span) => span.kind === SERVER_KIND && span.attributes['url.path'] === path);
+    await vi.waitFor(
+      async () => {
+        await app.runtime.tracing!.flush();
+        for (const path of Object.values(paths)) expect(serverSpan(path), path).toBeDefined();
+      },
+      { timeout: 15_000, interval: 200 },
+    );
+    expect(serverSpan(paths.rest)!.name).toBe('GET /api/v1/orders/{id}');
+    expect(serverSpan(paths.rest)!.attributes['http.route']).toBe('/api/v1/orders/{id}');
+    expect(serverSpan(paths.spa)!.name).toBe('GET /{spa}');
+    expect(serverSpan(paths.unmatched)!.name).toBe('GET');
+    expect(serverSpan(paths.unmatched)!.attributes['http.route']).toBeUndefined();
+    expect(serverSpan(paths.unmatched)!.attributes['http.response.status_code']).toBe(404);
+    const named = exporter.getFinishedSpans().filter((span) => span.kind === SERVER_KIND);
+    expect(named.filter((span) => span.name.includes(id) || String(span.attributes['http.route'] ?? '').includes(id)).map((span) => span.name)).toEqual([]);
   });
 });

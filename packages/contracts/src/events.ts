@@ -3,8 +3,11 @@ import { DeliveryStatus, OrderStatus } from './lifecycle';
 import { OrderDelivery, OrderId, OrderItem, Timestamp } from './order';
 import { STREAMS, type StreamName } from './streams';
 
-/** Any short string: validating it is the tracer's job, and a bad one must never reject the event. */
-const TraceContextField = z.string().max(512).optional();
+/**
+ * Any short string: validating it is the tracer's job, and a bad one must never reject the event.
+ * A value that is not a string of at most 512 characters is dropped (the event starts a new trace).
+ */
+const TraceContextField = z.string().max(512).optional().catch(undefined);
 
 const envelope = <T extends string, P extends z.ZodType>(type: T, payload: P) =>
   z.object({

@@ -71,7 +71,8 @@ export function createMetrics(service: string, options: { exemplars?: boolean } 
     }),
     spansDropped: new Counter({
       name: 'otel_spans_dropped_total',
-      help: 'Spans the trace exporter could not deliver (endpoint unreachable or refusing).',
+      help: 'Spans never delivered to the trace collector: export_failed (endpoint unreachable, refusing or too slow), queue_full (the export queue was full while exports hung or failed).',
+      labelNames: ['reason'] as const,
       registers: [registry],
     }),
     eventsPublished: new Counter({

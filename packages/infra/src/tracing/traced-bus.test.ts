@@ -3,7 +3,8 @@ import { createServer } from 'node:http';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SpanStatusCode } from '@opentelemetry/api';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { Redis } from 'ioredis';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { MAX_DELIVERY_ATTEMPTS, STREAMS } from '@pizza/contracts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -32,9 +33,11 @@ async function tracedBus(adapter: Adapter = 'in-process') {
   const metrics = createMetrics('tracing-test', { exemplars: true });
   const tracing = (await startTracing({ service: 'delivery-service', env: {}, logger, metrics, exporter }))!;
   let raw: EventBus;
+  let redisUrl = '';
   if (adapter === 'redis') {
     const server = await startRedisServer();
     cleanups.push(() => server.stop());
+    redisUrl = server.url;
     raw = createRedisBus({ url: server.url, logger, metrics, claimIdleMs: 100 });
   } else {
     raw = createMemoryBus({ logger, metrics, claimIdleMs: 100 });
@@ -45,7 +48,7 @@ async function tracedBus(adapter: Adapter = 'in-process') {
     await tracing.flush();
     return exporter.getFinishedSpans();
   };
-  return { bus, tracing, metrics, spans };
+  return { bus, tracing, metrics, spans, redisUrl };
 }
 
 async function consumeFailing(bus: EventBus, failUntil: number): Promise<BusMessage[]> {
@@ -89,6 +92,21 @@ describe('traced bus', () => {
     expect(publish!.attributes).toMatchObject({ 'messaging.destination.name': 'orders-stream', 'pizza.order.id': event.orderId });
   });
 
+  it.each([
+    [{}, 'delivery'],
+    [{ OTEL_SERVICE_NAME: 'delivery-eu-west' }, 'delivery-eu-west'],
+  ] as const)('service.name of the delivery service with %o is %s', async (env, expected) => {
+    const exporter = new InMemorySpanExporter();
+    const metrics = createMetrics('tracing-test');
+    const tracing = (await startTracing({ service: 'delivery-service', env, logger, metrics, exporter }))!;
+    const bus = tracing.traceBus(createMemoryBus({ logger, metrics }), 'in-process');
+    cleanups.push(() => tracing.shutdown(), () => bus.close());
+    await bus.publish(STREAMS.orders, orderCreated());
+    await tracing.flush();
+    expect(tracing.serviceName).toBe(expected);
+    expect(exporter.getFinishedSpans().map((span) => span.resource.attributes['service.name'])).toEqual([expected]);
+  });
+
   it.each(['in-process', 'redis'] as const)('%s: a redelivered message shows both attempts: the failed one with an error status and a retry event', async (adapter) => {
     const { bus, spans } = await tracedBus(adapter);
     await consumeFailing(bus, 1);
@@ -123,6 +141,23 @@ describe('traced bus', () => {
     const [publish] = named(await spans(), 'publish orders-stream');
     expect(publish!.parentSpanContext).toBeUndefined();
     expect(publish!.spanContext().traceId).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('redis: an entry written by another producer with a malformed or an oversized trace context is handled in a new trace', async () => {
+    const { bus, spans, redisUrl, metrics } = await tracedBus('redis');
+    const seen = await consumeFailing(bus, 0);
+    const redis = new Redis(redisUrl);
+    cleanups.push(async () => void redis.disconnect());
+    const garbage = { ...orderCreated(), traceparent: '00-not-a-trace-01', tracestate: 'x' };
+    const oversized = { ...orderCreated(), traceparent: `00-${'f'.repeat(600)}-01`, tracestate: 'k='.padEnd(2000, 'v') };
+    await redis.xadd(STREAMS.orders, '*', 'data', JSON.stringify(garbage));
+    await redis.xadd(STREAMS.orders, '*', 'data', JSON.stringify(oversized));
+    await vi.waitFor(() => expect(seen.map((m) => m.envelope.eventId).sort()).toEqual([garbage.eventId, oversized.eventId].sort()), { timeout: 10_000 });
+    await vi.waitFor(async () => expect(named(await spans(), 'process orders-stream')).toHaveLength(2), { timeout: 10_000 });
+    const processed = named(await spans(), 'process orders-stream');
+    expect(processed.map((s) => s.parentSpanContext)).toEqual([undefined, undefined]);
+    expect(processed.map((s) => s.status.code)).not.toContain(SpanStatusCode.ERROR);
+    expect((await metrics.streamDlq.get()).values.reduce((sum, v) => sum + v.value, 0)).toBe(0);
   });
 
   it('the stream duration histogram carries the trace id of a handled message as an exemplar', async () => {
@@ -197,8 +232,8 @@ describe('trace context with group commit', () => {
 });
 
 describe('an unreachable OTLP endpoint', () => {
-  it('never holds up publishing and counts the spans it could not deliver', async () => {
-    // a collector that accepts connections and never answers: every export hangs until its timeout
+  /** A collector that accepts connections and never answers: every export hangs until its timeout. */
+  async function hangingCollector(): Promise<string> {
     const sockets = new Set<Socket>();
     const server = createServer(() => undefined);
     server.on('connection', (socket) => sockets.add(socket));
@@ -207,19 +242,65 @@ describe('an unreachable OTLP endpoint', () => {
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => server.close(resolve));
     });
-    const { port } = server.address() as { port: number };
+    return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  }
+
+  const dropped = async (metrics: ReturnType<typeof createMetrics>, reason: string) =>
+    (await metrics.spansDropped.get()).values.find((v) => v.labels.reason === reason)?.value ?? 0;
+
+  it('never holds up publishing and counts the spans it could not deliver', async () => {
     const metrics = createMetrics('tracing-test', { exemplars: true });
-    const tracing = (await startTracing({ service: 'delivery-service', env: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` }, logger, metrics })) as Tracing;
+    const tracing = (await startTracing({ service: 'delivery-service', env: { OTEL_EXPORTER_OTLP_ENDPOINT: await hangingCollector() }, logger, metrics })) as Tracing;
     const bus = tracing.traceBus(createMemoryBus({ logger, metrics }), 'in-process');
     cleanups.push(() => tracing.shutdown(), () => bus.close());
     await bus.publish(STREAMS.orders, orderCreated());
     const exporting = tracing.flush().catch(() => undefined); // the export of that span starts and hangs
     for (let i = 0; i < 20; i++) await bus.publish(STREAMS.orders, orderCreated());
     // every publish resolved while the export still hung: nothing has been counted as dropped yet
-    expect((await metrics.spansDropped.get()).values[0]?.value ?? 0).toBe(0);
+    expect(await dropped(metrics, 'export_failed')).toBe(0);
     await exporting;
     await tracing.flush().catch(() => undefined);
-    await vi.waitFor(async () => expect((await metrics.spansDropped.get()).values[0]?.value).toBe(21), { timeout: 30_000, interval: 200 });
+    await vi.waitFor(async () => expect(await dropped(metrics, 'export_failed')).toBe(21), { timeout: 30_000, interval: 200 });
+    expect(await dropped(metrics, 'queue_full')).toBe(0);
+  });
+
+  it('logs a failed export once, outside the trace of the span whose end started the export', async () => {
+    // a port nothing listens on: every export fails at once (connection refused)
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as { port: number };
+    await new Promise((resolve) => closed.close(resolve));
+    const warnings: { msg: string; activeSpan: boolean }[] = [];
+    const watched = createLogger('tracing-test', 'silent');
+    watched.warn = ((fields: unknown, msg: string) => void warnings.push({ msg, activeSpan: trace.getActiveSpan() !== undefined })) as typeof watched.warn;
+    const metrics = createMetrics('tracing-test', { exemplars: true });
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, OTEL_BSP_SCHEDULE_DELAY: '20' };
+    const tracing = (await startTracing({ service: 'delivery-service', env, logger: watched, metrics })) as Tracing;
+    const bus = tracing.traceBus(createMemoryBus({ logger, metrics }), 'in-process');
+    cleanups.push(() => tracing.shutdown(), () => bus.close());
+    // spans end inside a request's span, so the batch timer starts (and the export runs) in its context
+    await tracing.serve(fakeRequest(), fakeResponse(), async () => {
+      await bus.publish(STREAMS.orders, orderCreated());
+      await bus.publish(STREAMS.orders, orderCreated());
+    });
+    await vi.waitFor(async () => expect(await dropped(metrics, 'export_failed')).toBeGreaterThanOrEqual(2), { timeout: 15_000, interval: 100 });
+    expect(warnings).toEqual([{ msg: 'trace export failed; spans dropped', activeSpan: false }]);
+  });
+
+  it('counts the spans that did not fit in the export queue while an export hung (OTEL_BSP_MAX_QUEUE_SIZE)', async () => {
+    const metrics = createMetrics('tracing-test', { exemplars: true });
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: await hangingCollector(), OTEL_BSP_MAX_QUEUE_SIZE: '5' };
+    const tracing = (await startTracing({ service: 'delivery-service', env, logger, metrics })) as Tracing;
+    const bus = tracing.traceBus(createMemoryBus({ logger, metrics }), 'in-process');
+    cleanups.push(() => tracing.shutdown(), () => bus.close());
+    // 20 publish spans: the first 5 fill a batch whose export starts at once and hangs, the next 5
+    // fill the queue again, the last 10 find it full; every publish still resolves
+    for (let i = 0; i < 20; i++) await bus.publish(STREAMS.orders, orderCreated());
+    expect(await dropped(metrics, 'queue_full')).toBe(10);
+    expect(await dropped(metrics, 'export_failed')).toBe(0);
+    await tracing.flush().catch(() => undefined);
+    // both batches fail when their exports time out
+    await vi.waitFor(async () => expect(await dropped(metrics, 'export_failed')).toBe(10), { timeout: 30_000, interval: 200 });
   });
 });
 

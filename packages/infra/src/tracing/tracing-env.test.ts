@@ -1,7 +1,7 @@
 import { ParentBasedSampler, TraceIdRatioBasedSampler, AlwaysOffSampler } from '@opentelemetry/sdk-trace';
 import { describe, expect, it } from 'vitest';
 import { tracingRequested } from './tracing';
-import { otlpSettings, samplerFromEnv } from './tracing-env';
+import { batchSettings, otlpSettings, samplerFromEnv } from './tracing-env';
 
 describe('tracing configuration from OTEL_* variables', () => {
   it('is on only with an endpoint, and OTEL_SDK_DISABLED=true turns it off', () => {
@@ -36,5 +36,16 @@ describe('tracing configuration from OTEL_* variables', () => {
     expect(ratio).toBeInstanceOf(TraceIdRatioBasedSampler);
     expect(ratio.toString()).toContain('0.25');
     expect(samplerFromEnv({ OTEL_TRACES_SAMPLER: 'bogus' }).warning).toMatch(/bogus is not supported/);
+  });
+
+  it('sizes the batch span processor from OTEL_BSP_MAX_QUEUE_SIZE and OTEL_BSP_SCHEDULE_DELAY, naming a bad value', () => {
+    expect(batchSettings({})).toEqual({ maxQueueSize: 4096, scheduledDelayMillis: 1000, warnings: [] });
+    expect(batchSettings({ OTEL_BSP_MAX_QUEUE_SIZE: '100', OTEL_BSP_SCHEDULE_DELAY: '250' })).toEqual({ maxQueueSize: 100, scheduledDelayMillis: 250, warnings: [] });
+    const bad = batchSettings({ OTEL_BSP_MAX_QUEUE_SIZE: '-3', OTEL_BSP_SCHEDULE_DELAY: 'soon' });
+    expect([bad.maxQueueSize, bad.scheduledDelayMillis]).toEqual([4096, 1000]);
+    expect(bad.warnings).toEqual([
+      'OTEL_BSP_MAX_QUEUE_SIZE=-3 is not a positive integer; using 4096',
+      'OTEL_BSP_SCHEDULE_DELAY=soon is not a positive integer; using 1000',
+    ]);
   });
 });

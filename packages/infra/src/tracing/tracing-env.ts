@@ -57,3 +57,24 @@ export function samplerFromEnv(env: Record<string, string | undefined>): { sampl
       };
   }
 }
+
+export interface BatchSettings {
+  maxQueueSize: number;
+  scheduledDelayMillis: number;
+  /** Set when a variable held something other than a positive integer; its default was used. */
+  warnings: string[];
+}
+
+/** `OTEL_BSP_MAX_QUEUE_SIZE` (default 4096) and `OTEL_BSP_SCHEDULE_DELAY` in ms (default 1000) of the batch span processor. */
+export function batchSettings(env: Record<string, string | undefined>): BatchSettings {
+  const warnings: string[] = [];
+  const positive = (name: string, fallback: number): number => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    const value = Number(raw);
+    if (Number.isInteger(value) && value > 0) return value;
+    warnings.push(`${name}=${raw} is not a positive integer; using ${fallback}`);
+    return fallback;
+  };
+  return { maxQueueSize: positive('OTEL_BSP_MAX_QUEUE_SIZE', 4096), scheduledDelayMillis: positive('OTEL_BSP_SCHEDULE_DELAY', 1000), warnings };
+}

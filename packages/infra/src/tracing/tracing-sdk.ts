@@ -1,4 +1,4 @@
-import { SpanKind, context, trace } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, context, createNoopMeter, trace, type Attributes, type Counter, type Meter, type MeterProvider } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -8,7 +8,7 @@ import { BatchSpanProcessor, TracerProvider, type ReadableSpan, type SpanExporte
 import type { Metrics } from '../metrics';
 import type { Logger } from '../logger';
 import { EMBEDDED_SERVICE, type Tracing, type TracingOptions } from './tracing';
-import { otlpSettings, samplerFromEnv } from './tracing-env';
+import { batchSettings, otlpSettings, samplerFromEnv } from './tracing-env';
 import { TRACE_SERVICE_NAMES } from './span-owner';
 import { createTraceKit } from './trace-kit';
 import { traceBus } from './traced-bus';
@@ -26,12 +26,23 @@ export function createTracing(options: TracingOptions): Tracing {
 
   const { sampler, warning: samplerWarning } = samplerFromEnv(env);
   if (samplerWarning) logger.warn(samplerWarning);
-  const exporter = countingDrops(options.exporter ?? otlpExporter(env, logger), metrics, logger);
+  const batch = batchSettings(env);
+  for (const warning of batch.warnings) logger.warn(warning);
+  const drops = dropReporter(metrics, logger);
+  const exporter = countingDrops(options.exporter ?? otlpExporter(env, logger), drops);
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': serviceName }),
     sampler,
-    // a full queue drops spans instead of holding requests; exports never block the caller
-    spanProcessors: [new BatchSpanProcessor({ exporter, maxQueueSize: 4096, scheduledDelayMillis: options.exporter ? 100 : 1000 })],
+    // a full queue drops spans instead of holding requests (counted through the processor's own
+    // self-observability counter); exports never block the caller
+    spanProcessors: [
+      new BatchSpanProcessor({
+        exporter,
+        maxQueueSize: batch.maxQueueSize,
+        scheduledDelayMillis: options.exporter && !env.OTEL_BSP_SCHEDULE_DELAY ? 100 : batch.scheduledDelayMillis,
+        selfObsMeterProvider: queueDropCounter(drops),
+      }),
+    ],
   });
   const kit = createTraceKit(provider.getTracer('pizza-express'), embedded);
   let shutdown: Promise<void> | null = null;
@@ -83,24 +94,64 @@ function otlpExporter(env: Record<string, string | undefined>, logger: Logger): 
   return protocol === 'http/json' ? new JsonExporter({ url, timeoutMillis }) : new ProtobufExporter({ url, timeoutMillis });
 }
 
-/** Counts the spans of every failed export (`otel_spans_dropped_total`) and logs when exporting starts or stops failing. */
-function countingDrops(inner: SpanExporter, metrics: Metrics, logger: Logger): SpanExporter {
-  let failing = false;
+interface DropReporter {
+  dropped(reason: 'export_failed' | 'queue_full', spans: number, err?: unknown): void;
+  delivered(): void;
+}
+
+/** Counts dropped spans in `otel_spans_dropped_total{reason}`; logs once when dropping starts (per reason) and once when exports recover. */
+function dropReporter(metrics: Metrics, logger: Logger): DropReporter {
+  const dropping = new Set<string>();
+  return {
+    dropped(reason, spans, err) {
+      metrics.spansDropped.inc({ reason }, spans);
+      if (dropping.has(reason)) return;
+      dropping.add(reason);
+      // outside any span: the export runs in the context of whichever span started its timer, and
+      // this line is not about that span's trace
+      context.with(ROOT_CONTEXT, () =>
+        logger.warn({ err, spans, reason }, reason === 'queue_full' ? 'trace export queue full; spans dropped' : 'trace export failed; spans dropped'),
+      );
+    },
+    delivered() {
+      if (dropping.size === 0) return;
+      dropping.clear();
+      context.with(ROOT_CONTEXT, () => logger.info('trace export recovered'));
+    },
+  };
+}
+
+/** Reports the spans of every failed export as dropped. */
+function countingDrops(inner: SpanExporter, drops: DropReporter): SpanExporter {
   return {
     export(spans: ReadableSpan[], done: (result: ExportResult) => void) {
       inner.export(spans, (result) => {
-        if (result.code === ExportResultCode.FAILED) {
-          metrics.spansDropped.inc(spans.length);
-          if (!failing) logger.warn({ err: result.error, spans: spans.length }, 'trace export failed; spans dropped');
-          failing = true;
-        } else if (failing) {
-          failing = false;
-          logger.info('trace export recovered');
-        }
+        if (result.code === ExportResultCode.FAILED) drops.dropped('export_failed', spans.length, result.error);
+        else drops.delivered();
         done(result);
       });
     },
     shutdown: () => inner.shutdown(),
     forceFlush: () => inner.forceFlush?.() ?? Promise.resolve(),
   };
+}
+
+/**
+ * The batch processor drops a span when its queue is full (exports hanging or failing) and says
+ * so only through its self-observability counter `otel.sdk.processor.span.processed` with
+ * `error.type` = `queue_full`. This meter provider passes exactly those to the drop count and
+ * ignores every other instrument (export failures are counted by the exporter wrapper).
+ */
+function queueDropCounter(drops: DropReporter): MeterProvider {
+  const noop = createNoopMeter();
+  const processed: Counter = {
+    add(value: number, attributes?: Attributes) {
+      if (attributes?.['error.type'] === 'queue_full') drops.dropped('queue_full', value);
+    },
+  };
+  const meter: Meter = Object.assign(Object.create(noop) as Meter, {
+    createCounter: (name: string, options?: Parameters<Meter['createCounter']>[1]) =>
+      name === 'otel.sdk.processor.span.processed' ? processed : noop.createCounter(name, options),
+  });
+  return { getMeter: () => meter };
 }
