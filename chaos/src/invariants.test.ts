@@ -34,8 +34,9 @@ function healthyRun(): InvariantInput {
     orders: new Map([[orderId, order]]),
     menuBefore: [{ id: 'cola', stock: 10 } as MenuItem],
     menuAfter: [{ id: 'cola', stock: 8 } as MenuItem],
-    streams: { byOrder: new Map([[orderId, events]]), deadLetters: 0, pending: { [`${STREAMS.orders}/delivery-group`]: 0 } },
+    streams: { byOrder: new Map([[orderId, events]]), deadLetters: [], pending: { [`${STREAMS.orders}/delivery-group`]: 0 } },
     trackers: [tracker],
+    redrivenDeadLetters: 0,
   };
 }
 
@@ -56,14 +57,14 @@ describe('the chaos invariants', () => {
     run.menuAfter = [{ id: 'cola', stock: 6 } as MenuItem];
     run.trackers[0]!.ranks = [0, 3, 2, DELIVERED_RANK];
     run.streams.pending[`${STREAMS.orders}/delivery-group`] = 1;
-    run.streams.deadLetters = 1;
+    run.streams.deadLetters = [{ error: 'delivered 4 times without being acknowledged', orderId: 'order-1' }];
     expect(broken(run)).toEqual([
       'exactly one delivery per order',
       'each status once in each history, in lifecycle order',
       'no effect applied twice: one status event per step',
       'stock taken equals accepted quantities, never negative',
       'nothing left pending in any consumer group',
-      'no dead letters (the schedule causes none)',
+      'nothing dead-lettered that the schedule did not cause',
       'every tracking client moved only forward and ended at delivered',
     ]);
   });
@@ -79,6 +80,18 @@ describe('the chaos invariants', () => {
     expect(names).toContain('every order in the store was accepted by a customer');
     expect(names).toContain('every customer got an answer (accepted or rejected)');
     expect(names).toContain('every tracking client moved only forward and ended at delivered');
+  });
+
+  it('count the dead letters the schedule caused and the runner redrove as checked, and report a letter left over with its order history', () => {
+    const run = healthyRun();
+    run.redrivenDeadLetters = 3;
+    const clean = checkInvariants(run).find((r) => r.name === 'nothing dead-lettered that the schedule did not cause')!;
+    expect(clean).toMatchObject({ checked: 3, violations: 0 });
+
+    run.streams.deadLetters = [{ error: 'boom', orderId: 'order-1' }];
+    const left = checkInvariants(run).find((r) => r.name === 'nothing dead-lettered that the schedule did not cause')!;
+    expect(left).toMatchObject({ checked: 4, violations: 1 });
+    expect(left.examples[0]).toMatch(/^dead letter "boom" — order order-1: status delivered; history created@/);
   });
 
   it('print the offending order with its history', () => {

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FaultRecord } from './faults';
+import { faultLabel, type FaultRecord } from './faults';
 import type { InvariantResult } from './invariants';
 import type { ChaosOptions } from './options';
 
@@ -66,7 +66,7 @@ export function markdown(r: ChaosReport): string {
     '',
   ];
   if (r.limits.length) lines.push('Not run here:', ...r.limits.map((l) => `- ${l}`), '');
-  lines.push('Faults, in order (start time, target, hold, recovery):', '', ...r.faults.map((f) => `- ${f.startedAt} ${f.kind}${f.service ? ` (${f.service})` : ''} → ${f.target}${f.detail ? `, ${f.detail}` : ''}, held ${f.holdS} s${f.skipped ? ` — SKIPPED: ${f.skipped}` : f.recoveryMs === undefined ? ' — not ready again within 60 s' : `, ready again after ${s(f.recoveryMs)}`}`), '');
+  lines.push('Faults, in order (start time, target, hold, recovery):', '', ...r.faults.map((f) => `- ${f.startedAt} ${faultLabel(f)} → ${f.target}${f.detail ? `, ${f.detail}` : ''}, held ${f.holdS} s${f.redriven ? `, ${f.redriven} dead letters it caused redriven` : ''}${f.skipped ? ` — SKIPPED: ${f.skipped}` : f.recoveryMs === undefined ? ' — not ready again within 60 s' : `, ready again after ${s(f.recoveryMs)}`}`), '');
   return lines.join('\n');
 }
 
