@@ -2,6 +2,7 @@ import { ORDER_STATUSES, STREAMS, type EventEnvelope, type MenuItem, type Order 
 import { describe, expect, it } from 'vitest';
 import type { OfferedOrder } from './customers';
 import { checkInvariants, type InvariantInput } from './invariants';
+import { runPassed, violationLines } from './report';
 import type { Tracker } from './trackers';
 import { DELIVERED_RANK } from './trackers';
 
@@ -99,5 +100,20 @@ describe('the chaos invariants', () => {
     run.orders.get('order-1')!.history.pop();
     const [result] = checkInvariants(run).filter((r) => r.violations > 0);
     expect(result!.examples[0]).toMatch(/order order-1: status delivered; history created@.* → out_for_delivery@.*; events order.created/);
+  });
+
+  it('fail the run on one violation, and the run prints the broken invariant with the order history; a clean run that became quiet passes', () => {
+    const clean = checkInvariants(healthyRun());
+    expect(runPassed(clean, 1_000)).toBe(true);
+    expect(runPassed(clean, null)).toBe(false);
+    expect(violationLines(clean)).toEqual([]);
+
+    const run = healthyRun();
+    run.orders.set('order-1', { ...run.orders.get('order-1')!, status: 'preparing' });
+    const broken = checkInvariants(run);
+    expect(runPassed(broken, 1_000)).toBe(false);
+    const lines = violationLines(broken);
+    expect(lines[0]).toBe('VIOLATION: every accepted order reached delivered (1 of 1)');
+    expect(lines[1]).toMatch(/^ {2}status preparing — order order-1: status preparing; history created@.* → delivered@.*; delivery delivery-1 delivered; events order.created, /);
   });
 });

@@ -35,6 +35,14 @@ export function percentiles(values: number[]): Percentiles {
   return { count: sorted.length, p50: at(0.5), p99: at(0.99) };
 }
 
+/** A run passes when the system became quiet and no invariant was broken. */
+export const runPassed = (invariants: InvariantResult[], timeToQuietMs: number | null) => timeToQuietMs !== null && invariants.every((i) => i.violations === 0);
+
+/** What a failed run prints after its summary: each broken invariant with its examples (the offending orders' histories). */
+export function violationLines(invariants: InvariantResult[]): string[] {
+  return invariants.filter((i) => i.violations > 0).flatMap((i) => [`VIOLATION: ${i.name} (${i.violations} of ${i.checked})`, ...i.examples.map((e) => `  ${e}`)]);
+}
+
 const s = (ms: number | null) => (ms === null ? '–' : `${(ms / 1000).toFixed(1)} s`);
 
 export function markdown(r: ChaosReport): string {
