@@ -12,6 +12,8 @@ command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v envsubst >/dev/null 2>&1 || need+=(gettext-base)
 # network namespaces for the partition tests and pnpm chaos
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
+# one-sided partitions (from Redis, from clients) in pnpm chaos
+command -v iptables >/dev/null 2>&1 || [[ -x /usr/sbin/iptables ]] || need+=(iptables)
 # the container tests (pnpm stack under Podman; docker/local-images.sh makes the base images)
 command -v podman >/dev/null 2>&1 || need+=(podman runc catatonit debootstrap golang-github-containernetworking-plugin-dnsname)
 if ((${#need[@]})); then

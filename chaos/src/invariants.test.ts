@@ -2,6 +2,7 @@ import { ORDER_STATUSES, STREAMS, type EventEnvelope, type MenuItem, type Order 
 import { describe, expect, it } from 'vitest';
 import type { OfferedOrder } from './customers';
 import { checkInvariants, type InvariantInput } from './invariants';
+import { runPassed, violationLines } from './report';
 import type { Tracker } from './trackers';
 import { DELIVERED_RANK } from './trackers';
 
@@ -34,8 +35,9 @@ function healthyRun(): InvariantInput {
     orders: new Map([[orderId, order]]),
     menuBefore: [{ id: 'cola', stock: 10 } as MenuItem],
     menuAfter: [{ id: 'cola', stock: 8 } as MenuItem],
-    streams: { byOrder: new Map([[orderId, events]]), deadLetters: 0, pending: { [`${STREAMS.orders}/delivery-group`]: 0 } },
+    streams: { byOrder: new Map([[orderId, events]]), deadLetters: [], pending: { [`${STREAMS.orders}/delivery-group`]: 0 } },
     trackers: [tracker],
+    redrivenDeadLetters: 0,
   };
 }
 
@@ -56,14 +58,14 @@ describe('the chaos invariants', () => {
     run.menuAfter = [{ id: 'cola', stock: 6 } as MenuItem];
     run.trackers[0]!.ranks = [0, 3, 2, DELIVERED_RANK];
     run.streams.pending[`${STREAMS.orders}/delivery-group`] = 1;
-    run.streams.deadLetters = 1;
+    run.streams.deadLetters = [{ error: 'delivered 4 times without being acknowledged', orderId: 'order-1' }];
     expect(broken(run)).toEqual([
       'exactly one delivery per order',
       'each status once in each history, in lifecycle order',
       'no effect applied twice: one status event per step',
       'stock taken equals accepted quantities, never negative',
       'nothing left pending in any consumer group',
-      'no dead letters (the schedule causes none)',
+      'nothing dead-lettered that the schedule did not cause',
       'every tracking client moved only forward and ended at delivered',
     ]);
   });
@@ -81,10 +83,37 @@ describe('the chaos invariants', () => {
     expect(names).toContain('every tracking client moved only forward and ended at delivered');
   });
 
+  it('count the dead letters the schedule caused and the runner redrove as checked, and report a letter left over with its order history', () => {
+    const run = healthyRun();
+    run.redrivenDeadLetters = 3;
+    const clean = checkInvariants(run).find((r) => r.name === 'nothing dead-lettered that the schedule did not cause')!;
+    expect(clean).toMatchObject({ checked: 3, violations: 0 });
+
+    run.streams.deadLetters = [{ error: 'boom', orderId: 'order-1' }];
+    const left = checkInvariants(run).find((r) => r.name === 'nothing dead-lettered that the schedule did not cause')!;
+    expect(left).toMatchObject({ checked: 4, violations: 1 });
+    expect(left.examples[0]).toMatch(/^dead letter "boom" — order order-1: status delivered; history created@/);
+  });
+
   it('print the offending order with its history', () => {
     const run = healthyRun();
     run.orders.get('order-1')!.history.pop();
     const [result] = checkInvariants(run).filter((r) => r.violations > 0);
     expect(result!.examples[0]).toMatch(/order order-1: status delivered; history created@.* → out_for_delivery@.*; events order.created/);
+  });
+
+  it('fail the run on one violation, and the run prints the broken invariant with the order history; a clean run that became quiet passes', () => {
+    const clean = checkInvariants(healthyRun());
+    expect(runPassed(clean, 1_000)).toBe(true);
+    expect(runPassed(clean, null)).toBe(false);
+    expect(violationLines(clean)).toEqual([]);
+
+    const run = healthyRun();
+    run.orders.set('order-1', { ...run.orders.get('order-1')!, status: 'preparing' });
+    const broken = checkInvariants(run);
+    expect(runPassed(broken, 1_000)).toBe(false);
+    const lines = violationLines(broken);
+    expect(lines[0]).toBe('VIOLATION: every accepted order reached delivered (1 of 1)');
+    expect(lines[1]).toMatch(/^ {2}status preparing — order order-1: status preparing; history created@.* → delivered@.*; delivery delivery-1 delivered; events order.created, /);
   });
 });

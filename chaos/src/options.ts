@@ -1,4 +1,4 @@
-export const FAULT_KINDS = ['kill', 'pause', 'redis', 'partition', 'latency', 'stall', 'reset'] as const;
+export const FAULT_KINDS = ['kill', 'pause', 'redis', 'partition', 'latency', 'stall', 'reset', 'control'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface ChaosOptions {

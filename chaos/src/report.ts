@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FaultRecord } from './faults';
+import { faultLabel, type FaultRecord } from './faults';
 import type { InvariantResult } from './invariants';
 import type { ChaosOptions } from './options';
 
@@ -35,6 +35,14 @@ export function percentiles(values: number[]): Percentiles {
   return { count: sorted.length, p50: at(0.5), p99: at(0.99) };
 }
 
+/** A run passes when the system became quiet and no invariant was broken. */
+export const runPassed = (invariants: InvariantResult[], timeToQuietMs: number | null) => timeToQuietMs !== null && invariants.every((i) => i.violations === 0);
+
+/** What a failed run prints after its summary: each broken invariant with its examples (the offending orders' histories). */
+export function violationLines(invariants: InvariantResult[]): string[] {
+  return invariants.filter((i) => i.violations > 0).flatMap((i) => [`VIOLATION: ${i.name} (${i.violations} of ${i.checked})`, ...i.examples.map((e) => `  ${e}`)]);
+}
+
 const s = (ms: number | null) => (ms === null ? '–' : `${(ms / 1000).toFixed(1)} s`);
 
 export function markdown(r: ChaosReport): string {
@@ -66,7 +74,7 @@ export function markdown(r: ChaosReport): string {
     '',
   ];
   if (r.limits.length) lines.push('Not run here:', ...r.limits.map((l) => `- ${l}`), '');
-  lines.push('Faults, in order (start time, target, hold, recovery):', '', ...r.faults.map((f) => `- ${f.startedAt} ${f.kind}${f.service ? ` (${f.service})` : ''} → ${f.target}${f.detail ? `, ${f.detail}` : ''}, held ${f.holdS} s${f.skipped ? ` — SKIPPED: ${f.skipped}` : f.recoveryMs === undefined ? ' — not ready again within 60 s' : `, ready again after ${s(f.recoveryMs)}`}`), '');
+  lines.push('Faults, in order (start time, target, hold, recovery):', '', ...r.faults.map((f) => `- ${f.startedAt} ${faultLabel(f)} → ${f.target}${f.detail ? `, ${f.detail}` : ''}, held ${f.holdS} s${f.redriven ? `, ${f.redriven} dead letters it caused redriven` : ''}${f.skipped ? ` — SKIPPED: ${f.skipped}` : f.recoveryMs === undefined ? ' — not ready again within 60 s' : `, ready again after ${s(f.recoveryMs)}`}`), '');
   return lines.join('\n');
 }
 

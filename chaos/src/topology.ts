@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,18 +8,19 @@ import {
   createTestNetwork,
   freePort,
   httpStatus,
+  iptablesUnavailable,
   isAlive,
   networkNamespacesUnavailable,
   startChild,
   startMongoServer,
   startRedisServer,
-  waitForOk,
   type Child,
   type MongoServer,
   type NetworkNamespace,
   type RedisServer,
   type TestNetwork,
 } from '@pizza/infra/testing';
+import { startSupervised } from './supervise';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy';
 
 export const REPO_DIR = fileURLToPath(new URL('../..', import.meta.url));
@@ -52,8 +54,15 @@ export interface Topology {
   /** Null when the run cannot make namespaces, with the reason. */
   network: TestNetwork | null;
   networkUnavailable: string | null;
+  /** Null when one-sided partitions (from Redis, from clients) can run, else why not. */
+  oneSidedCutUnavailable: string | null;
   databaseUrl: string;
   storeNote: string;
+  /**
+   * An admin API call (the control room's routes) to the order-service replicas in turn until one
+   * answers 2xx; the parsed body (null for 204). Throws with the last answer when none did.
+   */
+  admin(method: 'GET' | 'PUT' | 'POST' | 'DELETE', path: string, body?: object): Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -68,6 +77,8 @@ const SERVICE_ENV = {
   SIM_TRANSIT_DELAY_MS: '500-1500',
   STREAM_CLAIM_IDLE_MS: '3000',
 };
+/** The services are reached over the namespaces' bridge, not loopback: admin calls need the token. */
+const ADMIN_TOKEN = randomBytes(24).toString('hex');
 
 export async function startTopology(replicas: number, store: 'sqlite' | 'mongo', log: (line: string) => void): Promise<Topology> {
   const missing = Object.values(ENTRY).filter((entry) => !isBuilt(entry));
@@ -111,6 +122,7 @@ export async function startTopology(replicas: number, store: 'sqlite' | 'mongo',
       const name = `${kind}-${index + 1}`;
       const env = childEnv({
         ...SERVICE_ENV,
+        ADMIN_TOKEN,
         // inside its own namespace it listens on every address: it keeps serving when readdressed
         HOST: namespace ? '0.0.0.0' : '127.0.0.1',
         PORT: String(port),
@@ -134,25 +146,23 @@ export async function startTopology(replicas: number, store: 'sqlite' | 'mongo',
         get url() {
           return `http://${slot.address}:${port}`;
         },
-        child: spawnIt(),
+        child: undefined as unknown as Child,
         /** As a supervisor would: a process that exits while starting (Redis still unreachable) is started again. */
         async restart() {
           if (isAlive(slot.child)) throw new Error(`${name} is still running`);
-          for (let attempt = 1; ; attempt++) {
-            slot.child = spawnIt();
-            try {
-              await waitForOk(`${slot.url}/api/v1/health/liveness`, slot.child, 60_000, 100);
-              return;
-            } catch (error) {
-              if (attempt >= RESTART_ATTEMPTS) throw error;
-              await slot.child.stop(1000);
-              await new Promise((r) => setTimeout(r, 1000 * attempt));
-            }
-          }
+          await startSupervised({ spawn: spawnIt, onSpawn: (c) => (slot.child = c), url: () => `${slot.url}/api/v1/health/liveness`, attempts: RESTART_ATTEMPTS });
         },
       };
-      processes.push(slot);
-      await waitForOk(`${slot.url}/api/v1/health`, slot.child, 60_000, 100);
+      // the first start is supervised too: on a loaded machine a process may give up on Redis while starting
+      await startSupervised({
+        spawn: spawnIt,
+        onSpawn: (c) => {
+          slot.child = c;
+          if (!processes.includes(slot)) processes.push(slot);
+        },
+        url: () => `${slot.url}/api/v1/health`,
+        attempts: RESTART_ATTEMPTS,
+      });
       return slot;
     };
     // the order service first: it creates the schema and seeds the menu in the shared store
@@ -169,8 +179,30 @@ export async function startTopology(replicas: number, store: 'sqlite' | 'mongo',
       proxy,
       network: isolate ? network : null,
       networkUnavailable: networkUnavailable ?? (isolate ? null : 'the MongoDB store listens on loopback only, so services share the host namespace'),
+      oneSidedCutUnavailable: iptablesUnavailable(),
       databaseUrl,
       storeNote,
+      admin: async (method, path, body) => {
+        let last = '';
+        for (let round = 0; round < 2; round++) {
+          for (const p of processes.filter((x) => x.kind === 'order-service')) {
+            try {
+              const res = await fetch(`${p.url}${path}`, {
+                method,
+                headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+                ...(body ? { body: JSON.stringify(body) } : {}),
+                signal: AbortSignal.timeout(5_000),
+              });
+              const text = await res.text();
+              if (res.ok) return text ? (JSON.parse(text) as unknown) : null;
+              last = `${p.name}: ${res.status} ${text.slice(0, 200)}`;
+            } catch (error) {
+              last = `${p.name}: ${(error as Error).message}`;
+            }
+          }
+        }
+        throw new Error(`${method} ${path}: no order-service replica accepted it (${last})`);
+      },
       stop,
     };
   } catch (error) {

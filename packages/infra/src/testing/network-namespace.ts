@@ -29,6 +29,20 @@ export interface NetworkNamespace {
    */
   heal(options?: { readdress?: boolean }): void;
   readonly isCut: boolean;
+  /**
+   * A one-sided partition, with iptables inside the namespace: TCP packets to and from `remote`
+   * (what the process connects to, e.g. Redis), or to and from the process's own listening
+   * `localPort` (its clients), are dropped silently; everything else still flows. Undone by
+   * `unblock`. Needs iptables (see `iptablesUnavailable`).
+   */
+  block(what: { remote: { host: string; port: number } } | { localPort: number }): void;
+  unblock(): void;
+}
+
+/** Why one-sided partitions (`NetworkNamespace.block`) cannot run here, or null when they can. */
+export function iptablesUnavailable(): string | null {
+  const probe = spawnSync('iptables', ['--version'], { stdio: 'ignore' });
+  return probe.error || probe.status !== 0 ? 'needs iptables' : null;
 }
 
 /** Why partition tests cannot run here, or null when they can. */
@@ -101,6 +115,22 @@ export function createTestNetwork(): TestNetwork {
         },
         get isCut() {
           return isCut;
+        },
+        block(what) {
+          const rules =
+            'remote' in what
+              ? [
+                  ['OUTPUT', '-d', what.remote.host, '--dport', String(what.remote.port)],
+                  ['INPUT', '-s', what.remote.host, '--sport', String(what.remote.port)],
+                ]
+              : [
+                  ['INPUT', '--dport', String(what.localPort)],
+                  ['OUTPUT', '--sport', String(what.localPort)],
+                ];
+          for (const [chain, ...match] of rules) ip('netns', 'exec', name, 'iptables', '-A', chain!, '-p', 'tcp', ...match, '-j', 'DROP');
+        },
+        unblock() {
+          for (const chain of ['INPUT', 'OUTPUT']) ip('netns', 'exec', name, 'iptables', '-F', chain);
         },
       };
       namespaces.push(ns);
