@@ -85,6 +85,14 @@ export function createTrackingSocket(options: TrackingSocketOptions): SocketEndp
     endpoint.checkBuffered(ws);
   };
 
+  // One step is handed to every socket following the order: serialized once, not once per socket.
+  const frames = new WeakMap<TrackedStatus['message'], string>();
+  const frameOf = (message: TrackedStatus['message']) => {
+    let frame = frames.get(message);
+    if (frame === undefined) frames.set(message, (frame = JSON.stringify(message)));
+    return frame;
+  };
+
   class Sink implements TrackingSink {
     constructor(
       private readonly ws: WebSocket,
@@ -93,7 +101,7 @@ export function createTrackingSocket(options: TrackingSocketOptions): SocketEndp
 
     status(status: TrackedStatus): void {
       countPush(metrics, 'tracking', status);
-      send(this.ws, JSON.stringify(status.message));
+      send(this.ws, frameOf(status.message));
     }
 
     fail(err: unknown): void {
