@@ -5,12 +5,12 @@ import type { Logger, Metrics } from '@pizza/infra';
 import { AppError } from '../app-error';
 import type { OriginCheck } from './origin-policy';
 import { countPush } from './push-metrics';
-import { CLOSE_TRY_AGAIN, createSocketEndpoint, type SocketEndpoint } from './socket-endpoint';
-import { SlowFollowerError } from './status-listener';
-import type { TrackingService } from './tracking-service';
+import { createSocketEndpoint, type SocketEndpoint } from './socket-endpoint';
+import type { TrackingHub } from './tracking-hub';
+import type { TrackedStatus, TrackingSink } from './tracking-service';
 
 export interface TrackingSocketOptions {
-  tracking: TrackingService;
+  tracking: Pick<TrackingHub, 'watch'>;
   metrics: Metrics;
   logger: Logger;
   pingIntervalMs: number;
@@ -28,10 +28,14 @@ const CLOSE_INTERNAL_ERROR = 1011;
 const PONG = JSON.stringify({ type: 'pong' });
 const PREFIX = `${TRACKING_SOCKET_PATH}/`;
 
-interface Liveness {
+/** What the endpoint keeps per socket: liveness and how to stop following its order. */
+interface Follower {
   heardAt: number;
   pingedAt: number;
+  stop: () => void;
 }
+
+const noop = () => {};
 
 /** The order id in `/ws/v1/order-tracking/{orderId}`, or null when the path holds no valid one. */
 function orderIdOf(pathname: string): string | null {
@@ -50,76 +54,99 @@ function orderIdOf(pathname: string): string | null {
  * a JSON pong for a text `ping`.
  */
 export function createTrackingSocket(options: TrackingSocketOptions): SocketEndpoint {
-  const { metrics } = options;
-  // Counted in the loop below rather than through meterPushes: one async generator less per socket.
-  const { tracking } = options;
+  const { metrics, tracking } = options;
   const log = options.logger.child({ component: 'order-tracking-socket' });
   const endpoint = createSocketEndpoint({
     transport: 'tracking',
     matches: (pathname) => pathname === TRACKING_SOCKET_PATH || pathname.startsWith(PREFIX),
     maxPayload: MAX_CLIENT_FRAME_BYTES,
     maxBufferedBytes: options.maxBufferedBytes,
+    // every frame goes through send() below, which checks the buffer itself
+    guardSends: false,
     originAllowed: options.originAllowed,
     atCapacity: options.atCapacity,
     metrics,
     logger: options.logger,
   });
-  const liveness = new Map<WebSocket, Liveness>();
+  // Per socket only a Follower and a Sink are kept (plus ws's own objects): the listeners below are
+  // shared by every socket (`this` is the socket), and statuses arrive by callback (TrackingHub.watch),
+  // so no promise or generator waits per socket. 50,000 sockets per process is the aim.
+  const followers = new Map<WebSocket, Follower>();
 
-  const drop = (ws: WebSocket, code: number, reason: string, label: 'slow' | 'unknown_order') => {
+  const drop = (ws: WebSocket, code: number, reason: string, label: 'unknown_order') => {
     metrics.wsDropped.inc({ transport: 'tracking', reason: label });
     ws.close(code, reason);
   };
 
-  /** Sends a frame; false when the socket is gone (the endpoint closes one that does not read what it is sent). */
-  const send = (ws: WebSocket, text: string): boolean => {
-    if (ws.readyState !== ws.OPEN) return false;
+  /** Sends a frame, then cuts off a client that does not read what it is sent. */
+  const send = (ws: WebSocket, text: string) => {
+    if (ws.readyState !== ws.OPEN) return;
     ws.send(text);
-    return ws.readyState === ws.OPEN;
+    endpoint.checkBuffered(ws);
   };
 
-  const push = async (ws: WebSocket, orderId: string, signal: AbortSignal) => {
-    try {
-      for await (const status of tracking.follow(orderId, null, signal)) {
-        countPush(metrics, 'tracking', status);
-        if (!send(ws, JSON.stringify(status.message))) return;
-      }
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'NOT_FOUND') return drop(ws, WS_CLOSE_UNKNOWN_ORDER, 'unknown order', 'unknown_order');
-      if (err instanceof SlowFollowerError) return drop(ws, CLOSE_TRY_AGAIN, 'client too slow', 'slow');
-      log.error({ err, orderId }, 'tracking stream failed');
-      ws.close(CLOSE_INTERNAL_ERROR, 'internal error');
-    }
+  // One step is handed to every socket following the order: serialized once, not once per socket.
+  const frames = new WeakMap<TrackedStatus['message'], string>();
+  const frameOf = (message: TrackedStatus['message']) => {
+    let frame = frames.get(message);
+    if (frame === undefined) frames.set(message, (frame = JSON.stringify(message)));
+    return frame;
   };
+
+  class Sink implements TrackingSink {
+    constructor(
+      private readonly ws: WebSocket,
+      private readonly orderId: string,
+    ) {}
+
+    status(status: TrackedStatus): void {
+      countPush(metrics, 'tracking', status);
+      send(this.ws, frameOf(status.message));
+    }
+
+    fail(err: unknown): void {
+      if (err instanceof AppError && err.code === 'NOT_FOUND') return drop(this.ws, WS_CLOSE_UNKNOWN_ORDER, 'unknown order', 'unknown_order');
+      log.error({ err, orderId: this.orderId }, 'tracking stream failed');
+      this.ws.close(CLOSE_INTERNAL_ERROR, 'internal error');
+    }
+  }
+
+  function heard(this: WebSocket) {
+    const follower = followers.get(this);
+    if (follower) follower.heardAt = Date.now();
+  }
+  function onMessage(this: WebSocket, data: RawData, isBinary: boolean) {
+    heard.call(this);
+    if (!isBinary && data.toString().trim() === 'ping') send(this, PONG);
+  }
+  function onClose(this: WebSocket) {
+    const follower = followers.get(this);
+    followers.delete(this);
+    follower?.stop();
+  }
 
   endpoint.wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {
     const orderId = orderIdOf(new URL(req.url ?? '/', 'http://localhost').pathname);
     if (!orderId) return drop(ws, WS_CLOSE_UNKNOWN_ORDER, 'unknown order', 'unknown_order');
 
     const now = Date.now();
-    const state: Liveness = { heardAt: now, pingedAt: now };
-    liveness.set(ws, state);
-    const heard = () => (state.heardAt = Date.now());
+    const follower: Follower = { heardAt: now, pingedAt: now, stop: noop };
+    followers.set(ws, follower);
     ws.on('pong', heard);
-    ws.on('message', (data: RawData, isBinary: boolean) => {
-      heard();
-      if (!isBinary && data.toString().trim() === 'ping') send(ws, PONG);
-    });
-    const abort = new AbortController();
-    ws.once('close', () => {
-      liveness.delete(ws);
-      abort.abort();
-    });
-    void push(ws, orderId, abort.signal);
+    ws.on('message', onMessage);
+    ws.on('close', onClose);
+    // watch() answers asynchronously, so the socket cannot have closed before stop is set
+    follower.stop = tracking.watch(orderId, new Sink(ws, orderId));
   });
 
   // One sweep for all sockets instead of two timers per socket.
   const sweepMs = Math.max(25, Math.floor(Math.min(options.pingIntervalMs, options.idleTimeoutMs) / 4));
   const sweep = setInterval(() => {
     const now = Date.now();
-    for (const [ws, state] of liveness) {
+    for (const [ws, state] of followers) {
       if (now - state.heardAt >= options.idleTimeoutMs) {
-        liveness.delete(ws);
+        followers.delete(ws);
+        state.stop();
         metrics.wsDropped.inc({ transport: 'tracking', reason: 'idle' });
         ws.terminate(); // a silent peer would not answer a close handshake either
       } else if (now - state.pingedAt >= options.pingIntervalMs) {

@@ -15,6 +15,12 @@ export interface SocketEndpointOptions {
   maxBufferedBytes: number;
   /** Pages of other origins are refused (403) before the upgrade. */
   originAllowed: OriginCheck;
+  /**
+   * Wrap each socket's send() so that every frame, whoever writes it, is followed by the buffer
+   * check (default). An endpoint that sends only through its own code passes false and calls
+   * checkBuffered() after each send: no wrapper per socket.
+   */
+  guardSends?: boolean;
   /** True when the process already holds as many sockets as it may (WS_MAX_CONNECTIONS). */
   atCapacity: () => boolean;
   metrics: Metrics;
@@ -26,6 +32,8 @@ export interface SocketEndpoint {
   wss: WebSocketServer;
   upgrade: UpgradeHandler;
   connections(): number;
+  /** Cuts off a client whose unsent data exceeds the limit (call after a send). */
+  checkBuffered(ws: WebSocket): void;
   /** Closes every socket (1001), terminating those that do not finish the handshake in time. */
   close(): Promise<void>;
 }
@@ -48,24 +56,30 @@ export function createSocketEndpoint(options: SocketEndpointOptions): SocketEndp
   const log = options.logger.child({ component: 'websocket', transport });
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload });
 
-  /**
-   * Every frame, whoever sends it (tRPC's adapter writes to the socket itself), is followed by a
-   * look at what the client has not read yet: past the limit, it is cut off.
-   */
+  /** A look at what the client has not read yet: past the limit, it is cut off. */
+  const checkBuffered = (ws: WebSocket) => {
+    if (ws.readyState === ws.OPEN && ws.bufferedAmount > options.maxBufferedBytes) {
+      metrics.wsDropped.inc({ transport, reason: 'slow' });
+      ws.close(CLOSE_TRY_AGAIN, 'client too slow');
+    }
+  };
+
+  /** Every frame, whoever sends it (tRPC's adapter writes to the socket itself), is followed by checkBuffered. */
   const guardBuffer = (ws: WebSocket) => {
     const send = ws.send.bind(ws) as (...args: unknown[]) => void;
     ws.send = ((...args: unknown[]) => {
       send(...args);
-      if (ws.readyState === ws.OPEN && ws.bufferedAmount > options.maxBufferedBytes) {
-        metrics.wsDropped.inc({ transport, reason: 'slow' });
-        ws.close(CLOSE_TRY_AGAIN, 'client too slow');
-      }
+      checkBuffered(ws);
     }) as WebSocket['send'];
   };
 
+  // One listener function for every socket of the endpoint, rather than closures per socket.
+  // Without an 'error' listener an error (e.g. an oversized frame) would crash the process.
+  const onError = (err: Error) => log.debug({ err }, 'socket error');
+  const onClose = () => metrics.wsConnections.dec({ transport });
+
   const accept = (ws: WebSocket, req: IncomingMessage, full: boolean) => {
-    // without a listener an 'error' (e.g. an oversized frame) would crash the process
-    ws.on('error', (err) => log.debug({ err }, 'socket error'));
+    ws.on('error', onError);
     if (full) {
       // accepted only to give the client a close code it can act on
       metrics.wsDropped.inc({ transport, reason: 'capacity' });
@@ -73,8 +87,8 @@ export function createSocketEndpoint(options: SocketEndpointOptions): SocketEndp
       return;
     }
     metrics.wsConnections.inc({ transport });
-    ws.once('close', () => metrics.wsConnections.dec({ transport }));
-    guardBuffer(ws);
+    ws.on('close', onClose); // emitted once per socket
+    if (options.guardSends !== false) guardBuffer(ws);
     wss.emit('connection', ws, req);
   };
 
@@ -93,6 +107,7 @@ export function createSocketEndpoint(options: SocketEndpointOptions): SocketEndp
       return true;
     },
     connections: () => wss.clients.size,
+    checkBuffered,
     async close() {
       const open = [...wss.clients];
       await Promise.all(

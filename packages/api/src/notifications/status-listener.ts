@@ -16,16 +16,19 @@ export class StatusListener {
   private ended = false;
   private failure: Error | null = null;
   private wake: (() => void) | null = null;
+  /** Set by flow(): accepted steps go straight to it instead of the queue. */
+  private deliver: ((step: TrackingMessage) => void) | null = null;
 
   constructor(private readonly maxPending: number) {}
 
   offer(steps: readonly TrackingMessage[]): void {
-    if (this.ended) return;
     for (const step of steps) {
+      if (this.ended) return;
       const rank = rankOf(step);
       if (rank <= this.highest) continue;
-      this.queue.push(step);
       this.highest = rank;
+      if (this.deliver) this.deliver(step);
+      else this.queue.push(step);
     }
     if (this.queue.length > this.maxPending) {
       this.queue = [];
@@ -41,7 +44,18 @@ export class StatusListener {
     this.highest = Math.max(this.highest, rank);
   }
 
-  /** Ends the stream: next() resolves null once the queue is empty. */
+  /**
+   * From now on every accepted step is handed to `deliver` as it is offered (what is queued first),
+   * instead of waiting for next(): a follower that takes steps by callback holds no pending promise.
+   */
+  flow(deliver: (step: TrackingMessage) => void): void {
+    const queued = this.queue;
+    this.queue = [];
+    this.deliver = deliver;
+    for (const step of queued) if (!this.ended) deliver(step);
+  }
+
+  /** Ends the stream: next() resolves null once the queue is empty; flow() delivers nothing more. */
   end(): void {
     this.ended = true;
     this.signal();

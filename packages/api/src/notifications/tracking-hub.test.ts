@@ -241,4 +241,74 @@ describe('tracking hub', () => {
     await hub.close();
     expect(await waiting).toBeNull();
   });
+
+  describe('watch (statuses by callback)', () => {
+    /** Records what watch() hands over. */
+    function sink() {
+      const statuses: TrackedStatus[] = [];
+      const failures: unknown[] = [];
+      return { statuses, failures, ranks: () => statuses.map((s) => rankOf(s.message)), status: (s: TrackedStatus) => void statuses.push(s), fail: (e: unknown) => void failures.push(e) };
+    }
+
+    it('hands over the current state, then every change in order, each once and live', async () => {
+      const { hub, storage, publish } = await startHub();
+      const orderId = await placeTestOrder(storage);
+      const events = journeyEvents(orderId);
+      const s = sink();
+      const stop = hub.watch(orderId, s);
+      await expect.poll(() => s.statuses.length, { timeout: 10_000 }).toBe(1);
+      expect(s.statuses[0]).toMatchObject({ eventId: trackedEventId(orderId, 0), live: false, message: { status: 'created' } });
+      await publish(...events, events[2]!); // with a duplicate
+      await expect.poll(() => s.ranks(), { timeout: 10_000 }).toEqual(JOURNEY_RANKS);
+      expect(s.statuses.slice(1).every((x) => x.live)).toBe(true);
+      expect(s.failures).toEqual([]);
+      stop();
+      expect(hub.retained().followedOrders).toBe(0);
+    });
+
+    it('loses no change that lands while the current state is being read, and repeats none', async () => {
+      const { hub, storage, publish } = await startHub();
+      const orderId = await placeTestOrder(storage);
+      const events = journeyEvents(orderId);
+      const s = sink();
+      hub.watch(orderId, s);
+      // published in the same turn as the watch started: the read of the state and the events race
+      void publish(...events.slice(1, 4));
+      await expect.poll(() => s.ranks().at(-1), { timeout: 10_000 }).toBe(JOURNEY_RANKS[3]);
+      const ranks = s.ranks();
+      expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+      expect(new Set(ranks).size).toBe(ranks.length);
+    });
+
+    it('fails with NOT_FOUND for malformed and unknown ids, and hands over nothing', async () => {
+      const { hub } = await startHub();
+      for (const id of ['nope', randomUUID()]) {
+        const s = sink();
+        hub.watch(id, s);
+        await expect.poll(() => s.failures.length, { timeout: 10_000 }).toBe(1);
+        expect((s.failures[0] as AppError).code).toBe('NOT_FOUND');
+        expect(s.statuses).toEqual([]);
+      }
+      expect(hub.retained().followedOrders).toBe(0);
+    });
+
+    it('hands over nothing after stop(), also when stopped before the state was read', async () => {
+      const { hub, storage, publish } = await startHub();
+      const orderId = await placeTestOrder(storage);
+      const early = sink();
+      hub.watch(orderId, early)();
+      const late = sink();
+      const stopLate = hub.watch(orderId, late);
+      await expect.poll(() => late.statuses.length, { timeout: 10_000 }).toBe(1);
+      stopLate();
+      stopLate(); // idempotent
+      await publish(...journeyEvents(orderId));
+      const witness = sink();
+      hub.watch(orderId, witness);
+      await expect.poll(() => witness.statuses.at(-1)?.message.status, { timeout: 10_000 }).toBe('delivered');
+      expect(early.statuses).toEqual([]);
+      expect(late.ranks()).toEqual([0]);
+    });
+  });
 });
+

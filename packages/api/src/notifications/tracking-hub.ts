@@ -5,7 +5,7 @@ import type { CachedTracking, StatusCache } from './status-cache';
 import { RecentStates } from './recent-states';
 import { StatusListener } from './status-listener';
 import { eventIdOf, isTrackingEvent, projectEvent, rankOf, rankOfEventId, stepsOfOrder } from './status-projection';
-import type { TrackedStatus, TrackingService } from './tracking-service';
+import type { TrackedStatus, TrackingService, TrackingSink } from './tracking-service';
 
 export interface TrackingHubDeps {
   bus: EventBus;
@@ -21,6 +21,12 @@ export interface TrackingHubDeps {
 }
 
 export interface TrackingHub extends TrackingService {
+  /**
+   * follow(orderId, null) for a follower that takes statuses by callback (the plain tracking
+   * socket): the current status, then every newer one as it is fanned out, with no promise left
+   * pending per follower. Returns stop(), which detaches it (idempotent).
+   */
+  watch(orderId: string, sink: TrackingSink): () => void;
   /** The latest known state of an order (cache, else storage), or null when there is no such order. */
   current(orderId: string): Promise<TrackingMessage | null>;
   /** Subscribes to the lifecycle streams (broadcast: this replica sees every entry). */
@@ -166,8 +172,45 @@ export function createTrackingHub(deps: TrackingHubDeps): TrackingHub {
     }
   }
 
+  function watch(orderId: string, sink: TrackingSink): () => void {
+    if (!isOrderId(orderId)) {
+      sink.fail(notFound(orderId));
+      return () => {};
+    }
+    if (closing) return () => {};
+    const listener = new StatusListener(maxPending);
+    let stopped = false;
+    const stop = () => {
+      if (stopped) return;
+      stopped = true;
+      listener.end();
+      detach(orderId, listener);
+    };
+    // Listen before reading the state: a change landing in between is queued, never lost.
+    attach(orderId, listener);
+    load(orderId).then(
+      (state) => {
+        if (stopped) return;
+        if (!state) {
+          stop();
+          return sink.fail(notFound(orderId));
+        }
+        listener.skipThrough(rankOf(state.latest));
+        sink.status({ eventId: eventIdOf(state.latest), message: state.latest, live: false });
+        listener.flow((step) => sink.status({ eventId: eventIdOf(step), message: step, live: true }));
+      },
+      (err: unknown) => {
+        if (stopped) return;
+        stop();
+        sink.fail(err);
+      },
+    );
+    return stop;
+  }
+
   return {
     follow,
+    watch,
 
     async current(orderId) {
       return isOrderId(orderId) ? ((await load(orderId))?.latest ?? null) : null;

@@ -16,3 +16,10 @@ export interface TrackingService {
    */
   follow(orderId: string, lastEventId: string | null, signal?: AbortSignal): AsyncIterable<TrackedStatus>;
 }
+
+/** Where watch() hands a follower's statuses. */
+export interface TrackingSink {
+  status(status: TrackedStatus): void;
+  /** The order does not exist (AppError NOT_FOUND), or its state could not be read; nothing follows. */
+  fail(error: unknown): void;
+}
