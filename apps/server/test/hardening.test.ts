@@ -118,6 +118,37 @@ describe('requests node cannot parse', () => {
   });
 });
 
+describe('upper-case order ids', () => {
+  it('follows an order by its upper-case id over SSE and the tracking socket, as GET /api/v1/orders/{id} reads it', async () => {
+    const order = await placeOrder();
+    const upper = order.id.toUpperCase();
+    expect((await fetch(`${app.url}/api/v1/orders/${upper}`)).status).toBe(200);
+
+    const abort = new AbortController();
+    const sse = await fetch(`${app.url}/api/v1/orders/${upper}/events`, { signal: abort.signal });
+    expect(sse.status).toBe(200);
+    const reader = sse.body!.getReader();
+    let text = '';
+    const started = Date.now();
+    while (!text.includes('\n\n') && Date.now() - started < 10_000) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    abort.abort();
+    expect(text).toContain(`"orderId":"${order.id}"`);
+
+    const first = await new Promise<string>((resolve, reject) => {
+      const ws = new WebSocket(`${app.url.replace('http', 'ws')}/ws/v1/order-tracking/${upper}`);
+      const timer = setTimeout(() => (ws.terminate(), reject(new Error('no message within 10 s'))), 10_000);
+      ws.once('message', (data: Buffer) => (clearTimeout(timer), ws.close(), resolve(data.toString())));
+      ws.once('close', (code) => (clearTimeout(timer), reject(new Error(`closed ${code}`))));
+      ws.once('error', reject);
+    });
+    expect(JSON.parse(first)).toMatchObject({ orderId: order.id, status: 'created' });
+  });
+});
+
 /** Opens a socket with the given Origin; resolves with the HTTP status of a refusal, or 101 when it opened. */
 function upgradeStatus(path: string, origin?: string): Promise<number> {
   return new Promise((resolve, reject) => {
