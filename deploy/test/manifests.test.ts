@@ -339,6 +339,16 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     const burst = Number(/ORDER_CREATE_BURST:-(\d+)/.exec(compose)![1]);
     const limited = routes.filter((r) => r.ingress.metadata.annotations?.['nginx.ingress.kubernetes.io/limit-rps']);
     expect(limited.every((r) => r.backend.service.name === 'order-service')).toBe(true);
+    expect(limited.every((r) => r.pathType === 'ImplementationSpecific')).toBe(true);
+    // the controller matches regex paths anchored at the start and without regard to case, on the
+    // normalised path (`//`, dot segments and percent-encoded letters already resolved)
+    const isLimited = (path: string) => limited.some((r) => new RegExp(`^${r.path}`, 'i').test(path));
+    for (const path of ['/api/v1/orders', '/api/v1/orders/', '/api/v1/ORDERS', '/api/trpc/orders.create', '/api/trpc/orders.create/', '/api/trpc/menu.list,orders.create', '/api/trpc/orders.create,menu.list', '/api/trpc/admin.setStock,orders.create']) {
+      expect(isLimited(path), path).toBe(true);
+    }
+    for (const path of ['/api/v1/orders/0b7e4f4e-9a43-4b7a-9d9e-8a3c2f1b6d21', '/api/v1/orders/0b7e4f4e-9a43-4b7a-9d9e-8a3c2f1b6d21/events', '/api/trpc/orders.byId', '/api/v1/menu', '/api/trpc/orders.createX']) {
+      expect(isLimited(path), path).toBe(false);
+    }
     const annotations = limited[0]!.ingress.metadata.annotations!;
     expect(Number(annotations['nginx.ingress.kubernetes.io/limit-rps'])).toBe(rate);
     expect(rate * Number(annotations['nginx.ingress.kubernetes.io/limit-burst-multiplier'])).toBe(burst);

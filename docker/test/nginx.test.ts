@@ -191,7 +191,7 @@ describe('edge NGINX (nginx.conf + default.conf.template)', () => {
 
   it('admin routes (REST, tRPC, tRPC in a batch) without an Authorization header are answered 401 by the edge, never forwarded', async () => {
     const before = api.seen.length;
-    const paths = ['/api/v1/admin', '/api/v1/admin/pipeline', '/api/v1/admin/dead-letters/1-0/redrive', '/api/v1//admin/pipeline', '/api/v1/%61dmin/pipeline', '/api/trpc/admin.pipelineSnapshot', '/api/trpc/menu.list,admin.setStock?batch=1', '/api/trpc/admin%2EsetStock'];
+    const paths = ['/api/v1/admin', '/api/v1/admin/pipeline', '/api/v1/admin/dead-letters/1-0/redrive', '/api/v1//admin/pipeline', '/api/v1/%61dmin/pipeline', '/api/v1/ADMIN/pipeline', '/api/v1/Admin/faults', '/api/v1/%41dmin/load', '/api/trpc/admin.pipelineSnapshot', '/api/trpc/menu.list,admin.setStock?batch=1', '/api/trpc/admin%2EsetStock'];
     for (const path of paths) {
       const r = await http(port, path, { method: path.includes('redrive') ? 'POST' : 'GET' });
       expect(r.status, path).toBe(401);

@@ -104,6 +104,13 @@ const jsonText = fc.oneof(
   { weight: 1, arbitrary: fc.json() },
   { weight: 1, arbitrary: fc.string({ maxLength: 200 }) },
   { weight: 1, arbitrary: fc.constantFrom('', '{', '[]', 'null', '{"customer":', '\uFEFF{}', '{"__proto__":{"admin":true}}', '{"constructor":{"prototype":{}}}') },
+  // nesting from shallow to far past what a stack can walk (still under 64 KiB)
+  {
+    weight: 1,
+    arbitrary: fc.tuple(fc.integer({ min: 1, max: 10_000 }), fc.constantFrom(['[', ']'], ['{"a":', '}'], ['{"items":[', ']}'])).map(
+      ([depth, [open, close]]) => `${open!.repeat(depth)}${open === '[' ? '' : '1'}${close!.repeat(depth)}`,
+    ),
+  },
 );
 const body = fc.oneof(
   { weight: 8, arbitrary: jsonText.map((text) => Buffer.from(text)) },

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { createConnection } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -61,6 +62,90 @@ describe('percent-encoded path parameters', () => {
     expect((await fetch(`${app.url}/api/v1/menu/%zz`)).status).toBe(404);
     // an encoded dot segment is a name, not a way out of /api/v1
     expect((await fetch(`${app.url}/api/v1/%2e%2e/menu`)).status).toBe(404);
+  });
+});
+
+describe('deeply nested JSON bodies', () => {
+  const deepArray = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+  const deepObject = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
+  it.each([
+    ['POST', '/api/v1/orders', deepArray],
+    ['PUT', '/api/v1/admin/menu/cola/stock', deepObject],
+    ['POST', '/api/v1/admin/load', deepArray],
+    ['POST', '/api/trpc/orders.create', deepArray],
+  ])('%s %s with 5,000 levels of nesting is a JSON 400', async (method, path, body) => {
+    const res = await fetch(`${app.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body });
+    expect(res.status).toBe(400);
+    const text = await res.text();
+    const json = JSON.parse(text) as { code?: string; error?: { data?: { appCode?: string } } };
+    expect(json.code ?? json.error?.data?.appCode).toBe('VALIDATION_ERROR');
+  });
+
+  it('takes brackets inside strings as text, not nesting', async () => {
+    const res = await fetch(`${app.url}/api/v1/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ customer: { ...customer, address: `${'['.repeat(100)} Row` }, items: [{ menuItemId: 'cola', quantity: 1 }], simulate: false }),
+    });
+    expect(res.status).not.toBe(500);
+    expect(JSON.stringify(await res.json())).not.toContain('levels deep');
+  });
+});
+
+describe('requests node cannot parse', () => {
+  /** Sends with node's client, which fails on a response that breaks HTTP (e.g. a body after a HEAD answer). */
+  const send = (method: string, path: string) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: app.port, method, path, agent: false }, (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.setTimeout(10_000, () => req.destroy(new Error('no answer within 10 s')));
+      req.on('error', reject);
+      req.end();
+    });
+  const tooLong = `/api/v1/menu?x=${'a'.repeat(20_000)}`;
+
+  it('answers a request line over the header limit with a JSON 400', async () => {
+    const res = await send('GET', tooLong);
+    expect(res.status).toBe(400);
+    expect(ErrorBody.parse(JSON.parse(res.body)).code).toBe('VALIDATION_ERROR');
+  });
+
+  it('answers the same HEAD request with a 400 and no body', async () => {
+    expect(await send('HEAD', tooLong)).toEqual({ status: 400, body: '' });
+  });
+});
+
+describe('upper-case order ids', () => {
+  it('follows an order by its upper-case id over SSE and the tracking socket, as GET /api/v1/orders/{id} reads it', async () => {
+    const order = await placeOrder();
+    const upper = order.id.toUpperCase();
+    expect((await fetch(`${app.url}/api/v1/orders/${upper}`)).status).toBe(200);
+
+    const abort = new AbortController();
+    const sse = await fetch(`${app.url}/api/v1/orders/${upper}/events`, { signal: abort.signal });
+    expect(sse.status).toBe(200);
+    const reader = sse.body!.getReader();
+    let text = '';
+    const started = Date.now();
+    while (!text.includes('\n\n') && Date.now() - started < 10_000) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    abort.abort();
+    expect(text).toContain(`"orderId":"${order.id}"`);
+
+    const first = await new Promise<string>((resolve, reject) => {
+      const ws = new WebSocket(`${app.url.replace('http', 'ws')}/ws/v1/order-tracking/${upper}`);
+      const timer = setTimeout(() => (ws.terminate(), reject(new Error('no message within 10 s'))), 10_000);
+      ws.once('message', (data: Buffer) => (clearTimeout(timer), ws.close(), resolve(data.toString())));
+      ws.once('close', (code) => (clearTimeout(timer), reject(new Error(`closed ${code}`))));
+      ws.once('error', reject);
+    });
+    expect(JSON.parse(first)).toMatchObject({ orderId: order.id, status: 'created' });
   });
 });
 

@@ -298,6 +298,27 @@ describe('notifications service limits', () => {
     await expect.poll(() => reader.received).toContainEqual({ type: 'pong' });
   }, 180_000);
 
+  it('drops a tRPC socket client that does not read what it is sent (WS_MAX_BUFFERED_BYTES)', async () => {
+    const app = await startNotifications('embedded', { WS_MAX_BUFFERED_BYTES: '1024' });
+    const stalled = new WebSocket(`${app.ws}/ws/v1/trpc`);
+    cleanups.push(() => stalled.terminate());
+    await new Promise((resolve, reject) => stalled.once('open', resolve).once('error', reject));
+    const closed = new Promise<number>((resolve) => stalled.once('close', (code) => resolve(code)));
+    // stop reading, then ask for the menu (a few KiB per answer) until the server's send buffer overflows
+    (stalled as unknown as { _socket: { pause(): void } })._socket.pause();
+    const started = Date.now();
+    let id = 0;
+    while ((await metric(app.http, 'ws_connections_dropped_total', { transport: 'trpc', reason: 'slow' })) !== 1) {
+      expect(Date.now() - started).toBeLessThan(45_000);
+      for (let i = 0; i < 500 && stalled.readyState === stalled.OPEN; i++) {
+        stalled.send(JSON.stringify({ id: ++id, method: 'query', params: { path: 'menu.list' } }));
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    (stalled as unknown as { _socket: { resume(): void } })._socket.resume();
+    expect(await closed).toBe(1013);
+  }, 60_000);
+
   it('closes a client that sends an oversized frame, and keeps serving', async () => {
     const app = await startNotifications('embedded');
     const orderId = await app.placeOrder();

@@ -40,7 +40,7 @@ function orderIdOf(path: string): string | null | undefined {
   if (!match) return undefined;
   try {
     const id = decodeURIComponent(match[1]!);
-    return isOrderId(id) ? id : null;
+    return isOrderId(id) ? id.toLowerCase() : null; // stored lower-case; REST accepts either case
   } catch {
     return null;
   }

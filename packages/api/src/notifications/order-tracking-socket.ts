@@ -42,7 +42,7 @@ function orderIdOf(pathname: string): string | null {
   const rest = pathname.slice(PREFIX.length);
   try {
     const id = decodeURIComponent(rest);
-    return isOrderId(id) ? id : null;
+    return isOrderId(id) ? id.toLowerCase() : null; // stored lower-case; REST accepts either case
   } catch {
     return null; // malformed percent-encoding
   }

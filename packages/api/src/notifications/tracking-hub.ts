@@ -147,8 +147,10 @@ export function createTrackingHub(deps: TrackingHubDeps): TrackingHub {
     });
   };
 
-  async function* follow(orderId: string, lastEventId: string | null, signal?: AbortSignal): AsyncGenerator<TrackedStatus> {
-    if (!isOrderId(orderId)) throw notFound(orderId);
+  async function* follow(id: string, lastEventId: string | null, signal?: AbortSignal): AsyncGenerator<TrackedStatus> {
+    if (!isOrderId(id)) throw notFound(id);
+    // ids are stored lower-case; an upper-case spelling (which the REST routes accept) is the same order
+    const orderId = id.toLowerCase();
     if (signal?.aborted || closing) return;
     const listener = new StatusListener(maxPending);
     const stop = () => listener.end();

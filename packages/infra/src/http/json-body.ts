@@ -25,8 +25,33 @@ export class BodyError extends Error {
 }
 
 /**
+ * How deep arrays and objects may nest in a request body. Every body the API takes is a few levels
+ * deep; thousands of levels (`[[[[…]]]]` fits in 64 KiB) overflow the stack of the recursive code
+ * that later walks the value (the adapters' JSON.stringify), which was a 500.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/** The deepest nesting of arrays and objects in JSON text (brackets inside strings do not count). */
+function jsonDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
+}
+
+/**
  * Reads and parses a JSON request body, refusing more than `limit` bytes (413) before
- * buffering them, and malformed JSON (400). An empty body reads as undefined.
+ * buffering them, and malformed JSON or nesting deeper than MAX_JSON_DEPTH (400). An empty body
+ * reads as undefined.
  */
 export async function readJsonBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> {
   const tooLarge = () =>
@@ -48,6 +73,12 @@ export async function readJsonBody(req: IncomingMessage, limit = MAX_BODY_BYTES)
   }
   if (size === 0) return undefined;
   const text = Buffer.concat(chunks).toString('utf8');
+  if (jsonDepth(text) > MAX_JSON_DEPTH) {
+    throw new BodyError(400, {
+      code: 'VALIDATION_ERROR',
+      message: `Request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep`,
+    });
+  }
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -57,10 +57,11 @@ export function pathnameOf(target: string): string {
   return new URL(target, 'http://localhost').pathname;
 }
 
-/** A raw response for a connection node gave up on before any handler ran. */
-function rawError(status: string, code: string, message: string): string {
+/** A raw response for a connection node gave up on before any handler ran: its head, and its head and body. */
+function rawError(status: string, code: string, message: string): { head: string; full: string } {
   const body = JSON.stringify({ code, message });
-  return `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  const head = `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`;
+  return { head, full: head + body };
 }
 const BAD_REQUEST = rawError('400 Bad Request', 'VALIDATION_ERROR', 'The request is not valid HTTP');
 const REQUEST_TIMEOUT = rawError('408 Request Timeout', 'REQUEST_TIMEOUT', 'The request did not arrive in time');
@@ -184,7 +185,10 @@ export function createServiceServer(options: ServiceServerOptions): Server {
     if (current?.headersSent) return void socket.destroy();
     if (!socket.writable) return;
     // a request past headersTimeout/requestTimeout (a slow client) is a 408; anything else node cannot parse, a 400
-    socket.end(error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? REQUEST_TIMEOUT : BAD_REQUEST);
+    const answer = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? REQUEST_TIMEOUT : BAD_REQUEST;
+    // the answer to a HEAD has no body (a client reads none, and would take one as garbage)
+    const raw = (error as { rawPacket?: Buffer }).rawPacket;
+    socket.end(raw?.subarray(0, 5).toString('latin1') === 'HEAD ' ? answer.head : answer.full);
   });
   server.keepAliveTimeout = 65_000; // longer than NGINX's upstream keepalive
   return server;
