@@ -174,11 +174,12 @@ export function createTrackingHub(deps: TrackingHubDeps): TrackingHub {
     }
   }
 
-  function watch(orderId: string, sink: TrackingSink): () => void {
-    if (!isOrderId(orderId)) {
-      sink.fail(notFound(orderId));
+  function watch(id: string, sink: TrackingSink): () => void {
+    if (!isOrderId(id)) {
+      sink.fail(notFound(id));
       return () => {};
     }
+    const orderId = id.toLowerCase(); // as in follow()
     if (closing) return () => {};
     const listener = new StatusListener(maxPending);
     let stopped = false;
