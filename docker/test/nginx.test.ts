@@ -357,6 +357,41 @@ describe('edge NGINX (nginx.conf + default.conf.template)', () => {
     await once(res, 'end');
   });
 
+  it('answers a request it cannot read (bad request line, NUL in the path, two Host headers, no Host) with a JSON 400, never forwarded', async () => {
+    const seenByApi = api.seen.length;
+    /** Sends `request` as is and resolves with the whole reply once the edge closes. */
+    const send = (request: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = createConnection({ host: '127.0.0.1', port });
+        let reply = '';
+        const deadline = setTimeout(() => {
+          socket.destroy();
+          reject(new Error(`no reply within 10 s to ${JSON.stringify(request)}`));
+        }, 10_000);
+        socket.on('connect', () => socket.write(request));
+        socket.on('data', (chunk: Buffer) => (reply += chunk.toString()));
+        socket.on('error', () => {});
+        socket.on('close', () => {
+          clearTimeout(deadline);
+          resolve(reply);
+        });
+      });
+    for (const request of [
+      'GET /api/v1/%00 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+      'GET /api/v1/menu x y HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+      'NOT-HTTP\r\n\r\n',
+      'GET /api/v1/menu HTTP/1.1\r\nHost: x\r\nHost: y\r\nConnection: close\r\n\r\n',
+      'GET /api/v1/menu HTTP/1.1\r\nConnection: close\r\n\r\n',
+    ]) {
+      const reply = await send(request);
+      const [head = '', body = ''] = reply.split('\r\n\r\n');
+      expect(head, request).toMatch(/^HTTP\/1\.1 400 /);
+      expect(head.toLowerCase(), request).toContain('content-type: application/json');
+      expect(JSON.parse(body), request).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('not valid HTTP') });
+    }
+    expect(api.seen.length).toBe(seenByApi);
+  });
+
   it('cuts off a client whose headers or body trickle in (client_header_timeout, client_body_timeout: 10 s)', async () => {
     const seenByApi = api.seen.length;
     /** Writes `parts` one per second, then stalls; resolves with what came back and when the edge closed. */
