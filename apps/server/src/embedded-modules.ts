@@ -13,6 +13,6 @@ export function embeddedModules(runtime: ServiceRuntime, bounds: NotificationsBo
     deliveryModule(runtime),
     // the in-process bus forgets pending steps on a crash; storage remembers which orders move
     simulatorModule(runtime, { resumeFromStorage: !runtime.config.REDIS_URL }),
-    webStaticModule(runtime.config.WEB_DIST_DIR ?? webDistDir),
+    webStaticModule(runtime.config.WEB_DIST_DIR ?? webDistDir()),
   ];
 }

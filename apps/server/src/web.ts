@@ -7,5 +7,5 @@ await runService({
   service: 'web',
   defaultPort: 3000,
   usesStorage: false,
-  modules: (runtime) => [webStaticModule(runtime.config.WEB_DIST_DIR ?? webDistDir)],
+  modules: (runtime) => [webStaticModule(runtime.config.WEB_DIST_DIR ?? webDistDir())],
 });

@@ -1,5 +1,6 @@
 import type { StreamName } from '@pizza/contracts';
 import { Redis } from 'ioredis';
+import { redisLinkOptions } from './redis-connection';
 import { PIPELINE_STREAMS, entryAgeMs, type BusInspection, type InspectedGroup, type InspectedStream, type StreamEntry } from './bus-inspection';
 
 /** `[field, value, …]` → map (the XINFO reply shape). */
@@ -15,7 +16,7 @@ const isMissingKey = (error: unknown) => error instanceof Error && /no such key/
 
 /** The Redis Streams side of the operator's view: XINFO, XPENDING, XRANGE and XDEL on its own connection. */
 export function createRedisInspection(url: string): BusInspection {
-  const redis = new Redis(url, { connectionName: 'pizza-bus-inspection', maxRetriesPerRequest: 1, commandTimeout: 5_000, lazyConnect: true });
+  const redis = new Redis(url, { ...redisLinkOptions(), connectionName: 'pizza-bus-inspection', maxRetriesPerRequest: 1, commandTimeout: 5_000, lazyConnect: true });
   redis.on('error', () => undefined); // callers see the failed command; the bus logs the outage
 
   const groupOf = async (stream: StreamName, raw: unknown, now: number): Promise<InspectedGroup> => {

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { STREAMS, type EventEnvelope } from '@pizza/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFaultStore, type FaultStore } from '../faults/fault-store';
 import { createLogger } from '../logger';
 import { createMetrics } from '../metrics';
 import {
@@ -57,6 +58,7 @@ describe.skipIf(unavailable !== null)(
     let ns: NetworkNamespace;
     let server: RedisServer;
     let bus: EventBus;
+    let faults: FaultStore;
     let child: ChildProcess | undefined;
 
     beforeAll(async () => {
@@ -68,6 +70,7 @@ describe.skipIf(unavailable !== null)(
         logger: createLogger('partition-test', 'silent'),
         metrics: createMetrics('partition-test'),
       });
+      faults = createFaultStore({ redisUrl: server.url });
     });
 
     afterAll(async () => {
@@ -75,12 +78,13 @@ describe.skipIf(unavailable !== null)(
         child.kill('SIGKILL');
         await once(child, 'exit');
       }
+      await faults?.close();
       await bus?.close();
       await server?.stop();
       network?.destroy();
     });
 
-    it('health reports the outage and a stuck reader; back under a new address, every event is consumed and received within seconds', async () => {
+    it('health reports the outage and a stuck reader; back under a new address, every event is consumed and received, and a fault set after healing is seen, within seconds', async () => {
       const [cmd, ...args] = ns.exec;
       child = spawn(
         cmd!,
@@ -125,6 +129,10 @@ describe.skipIf(unavailable !== null)(
         'healthy bus after healing',
       );
       expect(recovered.text).toBe('HEALTH ok');
+      // The fault store's own connection (every service has one) came back too: a fault set now reaches it.
+      expect(log.lines.filter((l) => l.text.startsWith('FAULT')).map((l) => l.text)).toEqual(['FAULT none']);
+      await faults.set({ name: 'consumer-delay', params: { group: 'partition-group', delayMs: 1 }, expiresAt: new Date(Date.now() + 60_000).toISOString() });
+      await log.waitFor((t) => t === 'FAULT consumer-delay', RECOVERY_BOUND_MS, 'the fault set after healing');
       const last = Math.max(...log.lines.filter((l) => during.some((e) => l.text.endsWith(e.eventId))).map((l) => l.at));
       expect(last - healedAt).toBeLessThan(RECOVERY_BOUND_MS);
 

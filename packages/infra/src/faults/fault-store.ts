@@ -1,5 +1,6 @@
 import { FAULT_NAMES, type Fault, type FaultName, type FaultParams } from '@pizza/contracts';
 import { Redis } from 'ioredis';
+import { redisLinkOptions } from '../bus/redis-connection';
 
 /**
  * The faults switched on right now, shared by every process of the system: in Redis (one key per
@@ -33,7 +34,7 @@ export function createFaultStore(options: { redisUrl?: string; refreshMs?: numbe
     };
   }
 
-  const redis = new Redis(options.redisUrl, { connectionName: 'pizza-faults', maxRetriesPerRequest: 1, commandTimeout: 5_000 });
+  const redis = new Redis(options.redisUrl, { ...redisLinkOptions(), connectionName: 'pizza-faults', maxRetriesPerRequest: 1, commandTimeout: 5_000 });
   redis.on('error', () => undefined); // a failed refresh keeps the last copy; expiry still applies
   const refresh = async () => {
     const values = await redis.mget(...FAULT_NAMES.map(KEY));

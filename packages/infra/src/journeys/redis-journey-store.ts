@@ -1,5 +1,6 @@
 import type { JourneyHop } from '@pizza/contracts';
 import { Redis } from 'ioredis';
+import { redisLinkOptions } from '../bus/redis-connection';
 import type { JourneyStore, JourneyWindow } from './journey-store';
 
 const KEY_PREFIX = 'pizza:journey:';
@@ -38,7 +39,7 @@ type JourneyRedis = Redis & {
  * request or handler, and a Redis failure only loses hops.
  */
 export function createRedisJourneyStore(url: string, window: JourneyWindow, onLost?: (count: number, error?: unknown) => void): JourneyStore {
-  const redis = new Redis(url, { lazyConnect: true, connectionName: 'pizza-journeys', maxRetriesPerRequest: 1, commandTimeout: 5_000 }) as JourneyRedis;
+  const redis = new Redis(url, { ...redisLinkOptions(), lazyConnect: true, connectionName: 'pizza-journeys', maxRetriesPerRequest: 1, commandTimeout: 5_000 }) as JourneyRedis;
   redis.on('error', () => undefined); // a failed write is reported through onLost
   redis.defineCommand('appendHops', { numberOfKeys: 2, lua: APPEND });
 
