@@ -163,7 +163,11 @@ export async function runFault(topology: Topology, fault: PlannedFault, random: 
         // packets dropped silently on one side only; the connections resume when it heals
         const what = fault.cut === 'redis' ? { remote: { host: topology.network.hostAddress, port: topology.proxy.port } } : { localPort: victim.port };
         log(`fault: partition ${victim.name} from ${fault.cut === 'redis' ? 'Redis (its clients still reach it)' : 'its clients (it still reaches Redis)'} for ${fault.holdS} s`);
-        ns.block(what);
+        try {
+          ns.block(what);
+        } catch (error) {
+          return record('-', { skipped: `one-sided partition not run: iptables failed (${String((error as Error).message).split('\n')[0]})` });
+        }
         try {
           await hold();
         } finally {

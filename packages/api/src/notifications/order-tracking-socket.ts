@@ -135,7 +135,7 @@ export function createTrackingSocket(options: TrackingSocketOptions): SocketEndp
     ws.on('pong', heard);
     ws.on('message', onMessage);
     ws.on('close', onClose);
-    // watch() answers asynchronously, so the socket cannot have closed before stop is set
+    // the socket's 'close' comes in a later turn, so stop is set before onClose can need it
     follower.stop = tracking.watch(orderId, new Sink(ws, orderId));
   });
 

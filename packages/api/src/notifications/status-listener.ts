@@ -38,6 +38,11 @@ export class StatusListener {
     this.signal();
   }
 
+  /** Why the stream ended early (too many steps waiting), or null. */
+  get failed(): Error | null {
+    return this.failure;
+  }
+
   /** The follower already has everything up to `rank`: drop it from the queue and never take it again. */
   skipThrough(rank: number): void {
     this.queue = this.queue.filter((step) => rankOf(step) > rank);

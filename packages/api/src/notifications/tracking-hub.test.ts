@@ -266,18 +266,76 @@ describe('tracking hub', () => {
       expect(hub.retained().followedOrders).toBe(0);
     });
 
+    /** A status cache whose reads answer only after `release()`, with what it held when they began: changes land meanwhile. */
+    function gatedCache() {
+      const inner = createMemoryStatusCache();
+      let open!: () => void;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      let reads = 0;
+      const cache: StatusCache = {
+        read: async (orderId) => {
+          reads += 1;
+          const state = await inner.read(orderId); // what the cache held when the read began
+          await gate;
+          return state;
+        },
+        record: (orderId, steps) => inner.record(orderId, steps),
+        ping: () => inner.ping(),
+        close: () => inner.close(),
+      };
+      return { cache, inner, release: () => open(), reads: () => reads };
+    }
+
     it('loses no change that lands while the current state is being read, and repeats none', async () => {
-      const { hub, storage, publish } = await startHub();
+      const gated = gatedCache();
+      const { hub, storage, publish } = await startHub(undefined, gated.cache);
       const orderId = await placeTestOrder(storage);
       const events = journeyEvents(orderId);
+      await publish(events[0]!); // order.created: recorded without a read
+      await expect.poll(async () => (await gated.inner.read(orderId))?.latest.status, { timeout: 10_000 }).toBe('created');
       const s = sink();
       hub.watch(orderId, s);
-      // published in the same turn as the watch started: the read of the state and the events race
-      void publish(...events.slice(1, 4));
-      await expect.poll(() => s.ranks().at(-1), { timeout: 10_000 }).toBe(JOURNEY_RANKS[3]);
-      const ranks = s.ranks();
-      expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
-      expect(new Set(ranks).size).toBe(ranks.length);
+      await expect.poll(() => gated.reads(), { timeout: 10_000 }).toBe(1); // the follower is reading
+      await publish(...events.slice(1, 4));
+      await expect.poll(async () => (await gated.inner.read(orderId))?.steps.length, { timeout: 10_000 }).toBe(4);
+      expect(s.statuses).toEqual([]);
+      gated.release();
+      // the state read (created), then the three changes that were queued meanwhile, then live
+      await expect.poll(() => s.ranks(), { timeout: 10_000 }).toEqual(JOURNEY_RANKS.slice(0, 4));
+      await publish(events[4]!);
+      await expect.poll(() => s.ranks(), { timeout: 10_000 }).toEqual(JOURNEY_RANKS.slice(0, 5));
+    });
+
+    it('tells a follower that more steps queued during the read than it may leave waiting (SlowFollowerError), as follow() does', async () => {
+      const gated = gatedCache();
+      const { hub, storage, publish } = await startHub(1, gated.cache);
+      const orderId = await placeTestOrder(storage);
+      const events = journeyEvents(orderId);
+      await publish(events[0]!);
+      await expect.poll(async () => (await gated.inner.read(orderId))?.latest.status, { timeout: 10_000 }).toBe('created');
+      const s = sink();
+      hub.watch(orderId, s);
+      await expect.poll(() => gated.reads(), { timeout: 10_000 }).toBe(1);
+      await publish(...events.slice(1, 4));
+      await expect.poll(async () => (await gated.inner.read(orderId))?.steps.length, { timeout: 10_000 }).toBe(4);
+      gated.release();
+      await expect.poll(() => s.failures.length, { timeout: 10_000 }).toBe(1);
+      expect(s.failures[0]).toBeInstanceOf(SlowFollowerError);
+      expect(s.statuses).toEqual([]);
+      expect(hub.retained().followedOrders).toBe(0);
+    });
+
+    it('takes an upper-case spelling of an order id as the same order', async () => {
+      const { hub, storage, publish } = await startHub();
+      const orderId = await placeTestOrder(storage);
+      const s = sink();
+      const stop = hub.watch(orderId.toUpperCase(), s);
+      await expect.poll(() => s.statuses.length, { timeout: 10_000 }).toBe(1);
+      await publish(...journeyEvents(orderId).slice(1, 2));
+      await expect.poll(() => s.ranks(), { timeout: 10_000 }).toEqual(JOURNEY_RANKS.slice(0, 2));
+      expect(s.statuses[0]!.message.orderId).toBe(orderId);
+      stop();
+      expect(hub.retained().followedOrders).toBe(0);
     });
 
     it('fails with NOT_FOUND for malformed and unknown ids, and hands over nothing', async () => {

@@ -191,23 +191,22 @@ export function createTrackingHub(deps: TrackingHubDeps): TrackingHub {
     };
     // Listen before reading the state: a change landing in between is queued, never lost.
     attach(orderId, listener);
-    load(orderId).then(
-      (state) => {
+    const fail = (err: unknown) => {
+      if (stopped) return;
+      stop();
+      sink.fail(err);
+    };
+    load(orderId)
+      .then((state) => {
         if (stopped) return;
-        if (!state) {
-          stop();
-          return sink.fail(notFound(orderId));
-        }
+        if (!state) return fail(notFound(orderId));
+        // more steps queued during the read than a follower may leave waiting: told, as follow() does
+        if (listener.failed) return fail(listener.failed);
         listener.skipThrough(rankOf(state.latest));
         sink.status({ eventId: eventIdOf(state.latest), message: state.latest, live: false });
         listener.flow((step) => sink.status({ eventId: eventIdOf(step), message: step, live: true }));
-      },
-      (err: unknown) => {
-        if (stopped) return;
-        stop();
-        sink.fail(err);
-      },
-    );
+      })
+      .catch(fail);
     return stop;
   }
 
@@ -216,7 +215,7 @@ export function createTrackingHub(deps: TrackingHubDeps): TrackingHub {
     watch,
 
     async current(orderId) {
-      return isOrderId(orderId) ? ((await load(orderId))?.latest ?? null) : null;
+      return isOrderId(orderId) ? ((await load(orderId.toLowerCase()))?.latest ?? null) : null;
     },
 
     async start() {

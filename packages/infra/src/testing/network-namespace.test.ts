@@ -7,16 +7,18 @@ import { createTestNetwork, iptablesUnavailable, networkNamespacesUnavailable, t
 const unavailable = networkNamespacesUnavailable() ?? iptablesUnavailable();
 const NS_PORT = 8080;
 /** A dropped SYN is retransmitted after 1 s; 1.5 s without an answer is a blocked path. */
-const CONNECT_TIMEOUT_MS = 1_500;
+const BLOCKED_AFTER_MS = 1_500;
+/** A path that should be open gets much longer, so a busy machine cannot make it look blocked. */
+const OPEN_WITHIN_MS = 10_000;
 
 /** `hello` over TCP from `host:port`, or `timeout`/the error code: from the calling process, or (with `ns`) from inside the namespace. */
-const CONNECT = `const s=require('net').connect(+process.argv[2],process.argv[1]);let d='';s.setTimeout(${CONNECT_TIMEOUT_MS},()=>{console.log('timeout');process.exit(0)});s.on('data',c=>d+=c);s.on('end',()=>{console.log(d);process.exit(0)});s.on('error',e=>{console.log(e.code);process.exit(0)})`;
+const CONNECT = `const s=require('net').connect(+process.argv[2],process.argv[1]);let d='';s.setTimeout(+process.argv[3],()=>{console.log('timeout');process.exit(0)});s.on('data',c=>d+=c);s.on('end',()=>{console.log(d);process.exit(0)});s.on('error',e=>{console.log(e.code);process.exit(0)})`;
 /** Asynchronous: the host's server lives in this process and must keep answering meanwhile. */
-function connect(host: string, port: number, ns?: NetworkNamespace): Promise<string> {
-  const args = ['-e', CONNECT, host, String(port)];
+function connect(host: string, port: number, ns?: NetworkNamespace, timeoutMs = OPEN_WITHIN_MS): Promise<string> {
+  const args = ['-e', CONNECT, host, String(port), String(timeoutMs)];
   const [command, ...rest] = ns ? [...ns.exec, process.execPath, ...args] : [process.execPath, ...args];
   return new Promise((resolve, reject) =>
-    execFile(command!, rest, { encoding: 'utf8', timeout: 10_000 }, (error, stdout) => (error ? reject(error) : resolve(stdout.trim()))),
+    execFile(command!, rest, { encoding: 'utf8', timeout: OPEN_WITHIN_MS + 5_000 }, (error, stdout) => (error ? reject(error) : resolve(stdout.trim()))),
   );
 }
 
@@ -51,7 +53,7 @@ describe.skipIf(unavailable !== null)(`one-sided partitions of a network namespa
     expect(await connect(network.hostAddress, hostPort, ns)).toBe('hello from the host');
     ns.block({ remote: { host: network.hostAddress, port: hostPort } });
     try {
-      expect(await connect(network.hostAddress, hostPort, ns)).toBe('timeout');
+      expect(await connect(network.hostAddress, hostPort, ns, BLOCKED_AFTER_MS)).toBe('timeout');
       expect(await connect(ns.address, NS_PORT)).toBe('hello from the namespace');
     } finally {
       ns.unblock();
@@ -63,7 +65,7 @@ describe.skipIf(unavailable !== null)(`one-sided partitions of a network namespa
     expect(await connect(ns.address, NS_PORT)).toBe('hello from the namespace');
     ns.block({ localPort: NS_PORT });
     try {
-      expect(await connect(ns.address, NS_PORT)).toBe('timeout');
+      expect(await connect(ns.address, NS_PORT, undefined, BLOCKED_AFTER_MS)).toBe('timeout');
       expect(await connect(network.hostAddress, hostPort, ns)).toBe('hello from the host');
     } finally {
       ns.unblock();

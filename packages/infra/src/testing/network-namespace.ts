@@ -41,8 +41,19 @@ export interface NetworkNamespace {
 
 /** Why one-sided partitions (`NetworkNamespace.block`) cannot run here, or null when they can. */
 export function iptablesUnavailable(): string | null {
-  const probe = spawnSync('iptables', ['--version'], { stdio: 'ignore' });
-  return probe.error || probe.status !== 0 ? 'needs iptables' : null;
+  const version = spawnSync('iptables', ['--version'], { stdio: 'ignore' });
+  if (version.error || version.status !== 0) return 'needs iptables';
+  if (process.getuid?.() !== 0) return 'needs root';
+  // installed is not enough: it must work inside a network namespace (nf_tables or legacy, no stuck lock)
+  const probe = `pzprobe${randomBytes(3).toString('hex')}`;
+  const added = spawnSync('ip', ['netns', 'add', probe], { stdio: 'ignore' });
+  if (added.error || added.status !== 0) return 'needs iproute2 (`ip netns`)';
+  try {
+    const listed = spawnSync('ip', ['netns', 'exec', probe, 'iptables', '-w', '5', '-S'], { stdio: 'ignore', timeout: 15_000 });
+    return listed.error || listed.status !== 0 ? 'iptables does not work inside a network namespace here (try iptables-legacy)' : null;
+  } finally {
+    spawnSync('ip', ['netns', 'del', probe], { stdio: 'ignore' });
+  }
 }
 
 /** Why partition tests cannot run here, or null when they can. */
@@ -127,10 +138,16 @@ export function createTestNetwork(): TestNetwork {
                   ['INPUT', '--dport', String(what.localPort)],
                   ['OUTPUT', '--sport', String(what.localPort)],
                 ];
-          for (const [chain, ...match] of rules) ip('netns', 'exec', name, 'iptables', '-A', chain!, '-p', 'tcp', ...match, '-j', 'DROP');
+          try {
+            for (const [chain, ...match] of rules) ip('netns', 'exec', name, 'iptables', '-w', '5', '-A', chain!, '-p', 'tcp', ...match, '-j', 'DROP');
+          } catch (error) {
+            // never leave half a partition behind: a rule that went in would otherwise stay forever
+            ns.unblock();
+            throw error;
+          }
         },
         unblock() {
-          for (const chain of ['INPUT', 'OUTPUT']) ip('netns', 'exec', name, 'iptables', '-F', chain);
+          for (const chain of ['INPUT', 'OUTPUT']) ip('netns', 'exec', name, 'iptables', '-w', '5', '-F', chain);
         },
       };
       namespaces.push(ns);
