@@ -20,6 +20,9 @@ function place(url: string): string {
 }
 
 function packageOf(where: string): string {
+  // the bundle puts the OpenTelemetry SDK and our traced ports in a chunk of their own
+  if (/\/tracing-sdk-[^/]*\.js$/.test(where)) return 'tracing (SDK chunk)';
+  if (where.includes('async_hooks')) return 'node:async_hooks';
   if (where.startsWith('apps/') || where.startsWith('packages/')) return 'our code (bundle)';
   if (where.startsWith('node:') || where.startsWith('(')) return where.split('/')[0]!.replace(/:.*$/, ':…');
   const parts = where.split('/');

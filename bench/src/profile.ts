@@ -1,8 +1,9 @@
-// `pnpm --filter @pizza/bench profile -- <load> [--seconds n]`: runs one load against the built
+// `pnpm --filter @pizza/bench profile -- <load> [--seconds n] [--tracing]`: runs one load against the built
 // all-in-one process started with `node --cpu-prof`, then prints the functions with the most
 // self time. Loads: menu, menu-304, trpc-menu, orders, push, and pipeline (the distributed topology,
 // profiling the order service while 300 orders walk the lifecycle). The .cpuprofile stays in
-// bench/results/profiles/ (open it in Chrome DevTools for the call tree).
+// bench/results/profiles/ (open it in Chrome DevTools for the call tree). `--tracing` turns tracing
+// on (every request sampled, OTLP/protobuf to a local sink), as the tracing-cost scenario does.
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,13 +14,14 @@ import { RESULTS_DIR } from './paths';
 import { summarizeProfile, type CpuProfile } from './profile-summary';
 import { deliveredCounter } from './scenarios/pipeline';
 import { inBatches } from './scenarios/push-latency';
+import { startSpanSink } from './span-sink';
 import { startTopology } from './topology';
 import { followOrder, trackingUrl } from './tracking-client';
 
 const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({ args: process.argv.slice(2).filter((a) => a !== '--'), allowPositionals: true, options: { seconds: { type: 'string', default: '8' } } });
+  const { values, positionals } = parseArgs({ args: process.argv.slice(2).filter((a) => a !== '--'), allowPositionals: true, options: { seconds: { type: 'string', default: '8' }, tracing: { type: 'boolean', default: false } } });
   const load = positionals[0] ?? 'orders';
   const seconds = Number(values.seconds);
   const dir = join(RESULTS_DIR, 'profiles');
@@ -27,7 +29,9 @@ async function main(): Promise<void> {
   const before = new Set(readdirSync(dir));
   const zero = { SIM_CONFIRM_DELAY_MS: '0', SIM_PREPARE_DELAY_MS: '0', SIM_PICKUP_DELAY_MS: '0', SIM_TRANSIT_DELAY_MS: '0' };
   const kind = load === 'pipeline' ? 'distributed' : 'embedded';
-  const system = await startTopology(kind, load === 'push' || load === 'pipeline' ? zero : {}, ['--cpu-prof', '--cpu-prof-dir', dir]);
+  const sink = values.tracing ? await startSpanSink() : null;
+  const env = { ...(load === 'push' || load === 'pipeline' ? zero : {}), ...(sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } : {}) };
+  const system = await startTopology(kind, env, ['--cpu-prof', '--cpu-prof-dir', dir]);
   let window: { from: number; to: number } | undefined;
   try {
     const url = system.apiUrl;
@@ -76,6 +80,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await system.stop();
+    await sink?.stop();
   }
   const written = readdirSync(dir).filter((f) => !before.has(f) && f.endsWith('.cpuprofile'));
   const file = written.map((f) => join(dir, f)).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];

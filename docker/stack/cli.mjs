@@ -109,6 +109,12 @@ async function imageAvailable(image) {
   return succeeds('timeout', ['30', 'podman', 'pull', '-q', image]);
 }
 
+/** `build.args` of a compose service, as a map or as a list of KEY=VALUE. */
+function buildArgsOf(args) {
+  if (!Array.isArray(args)) return Object.fromEntries(Object.entries(args).map(([k, v]) => [k, String(v ?? '')]));
+  return Object.fromEntries(args.map((entry) => [String(entry).split('=')[0], String(entry).split('=').slice(1).join('=')]));
+}
+
 async function podmanUp(observability) {
   if (process.getuid?.() !== 0) throw new StackError('Podman needs root here (networks, images made with debootstrap): run as root, or use Docker');
   await down(PROJECT, { keepNetwork: true });
@@ -127,14 +133,19 @@ async function podmanUp(observability) {
   model = loadCompose(composeFiles('podman', observability), env);
   for (const s of skipped) model.services[s.split(' ')[0]].profiles = ['unavailable'];
   const tempoSkipped = skipped.some((s) => s.startsWith('tempo '));
+  const traceUiSkipped = tempoSkipped || skipped.some((s) => s.startsWith('grafana '));
   for (const service of Object.values(model.services)) {
     if (service.depends_on && !Array.isArray(service.depends_on)) for (const s of skipped) delete service.depends_on[s.split(' ')[0]];
     // no trace backend here: tracing stays off rather than exporting to a name nothing answers
     if (tempoSkipped && service.environment) delete service.environment.OTEL_EXPORTER_OTLP_ENDPOINT;
+    // and the dev tools link no order to a trace UI that is not running
+    if (traceUiSkipped && service.build?.args && !Array.isArray(service.build.args)) delete service.build.args.VITE_TRACE_URL;
   }
 
-  const targets = [...new Set(Object.values(model.services).filter((s) => s.build && !s.profiles?.length).map((s) => s.build.target))];
-  const built = await ensureImages(ROOT, targets, { log: say, onOutput: buildSteps });
+  const building = Object.values(model.services).filter((s) => s.build && !s.profiles?.length);
+  const targets = [...new Set(building.map((s) => s.build.target))];
+  const buildArgs = Object.fromEntries(building.filter((s) => s.build.args).map((s) => [s.build.target, buildArgsOf(s.build.args)]));
+  const built = await ensureImages(ROOT, targets, { log: say, onOutput: buildSteps, buildArgs });
   say(`images: ${Object.entries(built).map(([t, how]) => `${t} ${how}`).join(', ')}`);
   say('starting containers and waiting until every one is healthy');
   await up(PROJECT, model);

@@ -7,5 +7,10 @@ export declare function contextDigest(root: string): { hash: string; bytes: numb
 export declare function ensureImages(
   root: string,
   targets: readonly string[],
-  options?: { onOutput?: (chunk: unknown) => void; log?: (line: string) => void },
+  options?: {
+    onOutput?: (chunk: unknown) => void;
+    log?: (line: string) => void;
+    /** Build args per target (`build.args` of the compose services building it); part of the image's hash. */
+    buildArgs?: Record<string, Record<string, string>>;
+  },
 ): Promise<Record<string, 'built' | 'reused'>>;

@@ -89,9 +89,10 @@ function build(args, onOutput) {
 
 /**
  * Makes sure pizza-express/<target>:<tag> exists for each target and matches the current
- * sources; builds those that do not. Returns what it did per target ('built' | 'reused').
+ * sources (and the target's build args, from the compose files); builds those that do not.
+ * Returns what it did per target ('built' | 'reused').
  */
-export async function ensureImages(root, targets, { onOutput, log } = {}) {
+export async function ensureImages(root, targets, { onOutput, log, buildArgs = {} } = {}) {
   const dockerfile = join(root, 'docker/Dockerfile');
   const context = contextDigest(root);
   const hash = createHash('sha256').update(context.hash).update(readFileSync(dockerfile));
@@ -100,12 +101,15 @@ export async function ensureImages(root, targets, { onOutput, log } = {}) {
   const result = {};
   for (const target of targets) {
     const name = imageName(target);
-    if ((await inspect(`{{index .Labels "${HASH_LABEL}"}}`, name)) === digest) {
+    const args = Object.entries(buildArgs[target] ?? {}).sort(([a], [b]) => a.localeCompare(b));
+    const targetDigest = args.length === 0 ? digest : createHash('sha256').update(digest).update(JSON.stringify(args)).digest('hex').slice(0, 32);
+    if ((await inspect(`{{index .Labels "${HASH_LABEL}"}}`, name)) === targetDigest) {
       result[target] = 'reused';
       continue;
     }
     log?.(`building ${name} (context ${(context.bytes / 1e6).toFixed(1)} MB)`);
-    await build(['--pull=never', '--layers', '-f', dockerfile, '--target', target, '--label', `${HASH_LABEL}=${digest}`, '-t', name, root], onOutput);
+    const argFlags = args.flatMap(([key, value]) => ['--build-arg', `${key}=${value}`]);
+    await build(['--pull=never', '--layers', '-f', dockerfile, '--target', target, ...argFlags, '--label', `${HASH_LABEL}=${targetDigest}`, '-t', name, root], onOutput);
     result[target] = 'built';
   }
   return result;

@@ -1,6 +1,8 @@
 // Static validation of the trace backend (Tempo) and of the alert rules: the pieces agree with
 // each other and with the services, and every alert has a firing and a quiet unit test.
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { loadCompose } from '../stack/compose-files.mjs';
 import { docker, environmentOf, mergedCompose, readYaml, requireTool, run } from './lib';
 
 const RULES = docker('prometheus', 'rules', 'alerts.yml');
@@ -117,5 +119,40 @@ describe('Grafana links logs, metrics and traces', () => {
 
   it('a histogram exemplar opens its trace', () => {
     expect(jsonData('prometheus').exemplarTraceIdDestinations).toEqual([{ name: 'trace_id', datasourceUid: 'tempo' }]);
+  });
+});
+
+describe('the dev tools page links an order to its trace', () => {
+  const env = { ...process.env, GRAFANA_ADMIN_PASSWORD: 'test', EDGE_ADDRESS: '127.0.0.1', EDGE_PORT: '8080' };
+  const observed = loadCompose([docker('compose.yaml'), docker('compose.observability.yaml')], env).services;
+
+  it('the observability stack builds the web image with VITE_TRACE_URL: Grafana Explore on Tempo, TraceQL on the order id', () => {
+    const build = observed.web!.build as { target: string; args: Record<string, string> };
+    expect(build.target).toBe('web');
+    const template = build.args.VITE_TRACE_URL!;
+    expect(template.startsWith('/grafana/explore?')).toBe(true);
+    // filled in as the page does it, the link is a valid Explore state naming the order
+    const orderId = '0f8fad5b-d9cb-469f-a165-70867728950e';
+    const panes = JSON.parse(new URL(template.replaceAll('{orderId}', orderId), 'http://edge').searchParams.get('panes')!) as {
+      a: { datasource: string; queries: { queryType: string; query: string }[] };
+    };
+    expect(panes.a.datasource).toBe('tempo');
+    expect(panes.a.queries[0]).toMatchObject({ queryType: 'traceql', query: `{ span.pizza.order.id = "${orderId}" }` });
+    const uids = readYaml<{ datasources: { uid: string }[] }>(docker('grafana', 'provisioning', 'datasources', 'datasources.yaml')).datasources.map((d) => d.uid);
+    expect(uids).toContain('tempo');
+  });
+
+  it('without the observability file the web image is built without a trace link', () => {
+    const plain = loadCompose([docker('compose.yaml')], env).services;
+    expect((plain.web!.build as { args?: unknown }).args).toBeUndefined();
+  });
+
+  it('the Dockerfile builds the SPA again only when VITE_TRACE_URL is given, and the web image takes that build', () => {
+    const dockerfile = readFileSync(docker('Dockerfile'), 'utf8');
+    const stage = /^FROM build AS web-build\n([\s\S]*?)\n\n/m.exec(dockerfile)?.[1] ?? '';
+    expect(stage).toContain('ARG VITE_TRACE_URL=');
+    expect(stage).toMatch(/RUN if \[ -n "\$VITE_TRACE_URL" \]; then pnpm --filter @pizza\/web build; fi/);
+    const web = dockerfile.slice(dockerfile.indexOf('AS web\n'));
+    expect(web).toContain('COPY --from=web-build /repo/apps/web/dist /usr/share/nginx/html');
   });
 });

@@ -44,8 +44,8 @@ class StockFollower {
 const RECHECK_MS = 1000;
 
 /**
- * Live stock for open menu pages: an order taking stock (`order.created`) makes the feed read the
- * menu once (reads that pile up are coalesced) and push only the items that changed. While anyone
+ * Live stock for open menu pages: while anyone follows, an order taking stock (`order.created`)
+ * makes the feed read the menu once (reads that pile up are coalesced) and push only the items that changed. While anyone
  * follows, the feed also re-reads it every second (one small read per process, not per page), so
  * stock set from the control room reaches open pages too.
  */
@@ -80,8 +80,10 @@ export function createMenuStockFeed(deps: { bus: EventBus; storage: Storage; log
       .finally(() => (refreshing = null));
   };
 
+  // Nobody following, nothing to push: a follower starts from a fresh read, and `known` being
+  // older than that only re-sends values it already has.
   const onEvent = async ({ envelope }: BusMessage) => {
-    if (envelope.type === 'order.created') scheduleRefresh();
+    if (envelope.type === 'order.created' && followers.size > 0) scheduleRefresh();
   };
 
   return {
