@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 export const SCENARIOS = ['menu', 'orders', 'push', 'sockets', 'sse', 'pipeline', 'startup', 'web', 'tracing', 'soak', 'feed'] as const;
@@ -25,6 +26,8 @@ export interface BenchOptions {
   soakSeconds: number;
   /** Soak: heap snapshots of the API process at a third, two thirds and the end of the load. */
   heapSnapshots: boolean;
+  /** Tracing: another checkout of this repository, built, whose all-in-one process runs as a reference arm. */
+  reference: string | null;
 }
 
 const USAGE = `pnpm bench [-- options]
@@ -41,6 +44,8 @@ const USAGE = `pnpm bench [-- options]
   --rate <n>          soak: orders per second (default 150)
   --duration <s>      soak: seconds of load (default 420, quick 60)
   --heap-snapshots    soak: heap snapshots of the API process at 1/3, 2/3 and the end of the load
+  --reference <dir>   tracing: also run the built all-in-one process of another checkout (tracing
+                      off), e.g. the commit before tracing, as a reference arm (embedded only)
   --help`;
 
 export function parseOptions(argv: string[]): BenchOptions | null {
@@ -57,6 +62,7 @@ export function parseOptions(argv: string[]): BenchOptions | null {
       rate: { type: 'string' },
       duration: { type: 'string' },
       'heap-snapshots': { type: 'boolean', default: false },
+      reference: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -88,6 +94,7 @@ export function parseOptions(argv: string[]): BenchOptions | null {
     soakRate: positive('rate', values.rate, 150),
     soakSeconds: positive('duration', values.duration, quick ? 60 : 420),
     heapSnapshots: values['heap-snapshots'] ?? false,
+    reference: values.reference ? resolve(values.reference) : null,
   };
 }
 

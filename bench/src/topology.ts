@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { childEnv, freePort, startChild, waitForOk, waitForChildPort, type Child } from './children';
 
 export { childEnv };
@@ -26,22 +26,26 @@ export interface Topology {
   stop(): Promise<void>;
 }
 
-/** `nodeArgs` go to the process serving the API (e.g. `--cpu-prof`). */
-export async function startTopology(kind: TopologyKind, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Topology> {
-  return kind === 'embedded' ? startEmbedded(env, nodeArgs) : startDistributed(env, nodeArgs);
+/**
+ * `nodeArgs` go to the process serving the API (e.g. `--cpu-prof`). `checkout`: run the built
+ * all-in-one process of another checkout of this repository instead (embedded only; A/B runs).
+ */
+export async function startTopology(kind: TopologyKind, env: Record<string, string> = {}, nodeArgs: string[] = [], checkout?: string): Promise<Topology> {
+  if (checkout && kind !== 'embedded') throw new Error('another checkout runs only as the embedded topology');
+  return kind === 'embedded' ? startEmbedded(env, nodeArgs, checkout ?? REPO_DIR) : startDistributed(env, nodeArgs);
 }
 
 /** The heap limit `npm start` (scripts/start.sh) and the server image give the all-in-one process. */
 export const ALL_IN_ONE_NODE_OPTIONS = '--max-old-space-size=1024';
 
-async function startEmbedded(env: Record<string, string>, nodeArgs: string[]): Promise<Topology> {
+async function startEmbedded(env: Record<string, string>, nodeArgs: string[], checkout: string): Promise<Topology> {
   const dir = mkdtempSync(join(tmpdir(), 'pizza-bench-'));
   const port = await freePort();
   // started as `npm start` starts it; NODE_OPTIONS of the bench's own environment come after and win
   const nodeOptions = [ALL_IN_ONE_NODE_OPTIONS, process.env.NODE_OPTIONS].filter(Boolean).join(' ');
-  const server = startChild('all-in-one', process.execPath, [...nodeArgs, BUILT.allInOne], {
+  const server = startChild('all-in-one', process.execPath, [...nodeArgs, join(checkout, relative(REPO_DIR, BUILT.allInOne))], {
     env: childEnv({ PORT: String(port), DATABASE_URL: `sqlite:${join(dir, 'pizza.db')}`, NODE_OPTIONS: nodeOptions, ...env }),
-    cwd: join(REPO_DIR, 'apps/server'),
+    cwd: join(checkout, 'apps/server'),
     raiseFdLimit: true,
   });
   const stop = async () => {

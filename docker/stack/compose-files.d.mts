@@ -1,7 +1,7 @@
 // Types for compose-files.mjs (plain JS so that `pnpm stack` runs with a bare `node`).
 export interface ComposeService {
   image?: string;
-  build?: { context: string; dockerfile?: string; target?: string };
+  build?: { context: string; dockerfile?: string; target?: string; args?: Record<string, string> | string[] };
   command?: string | string[];
   entrypoint?: string | string[];
   user?: string;

@@ -112,7 +112,7 @@ export const exists = (path: string) => existsSync(path);
 
 export interface ComposeService {
   image?: string;
-  build?: { context: string; dockerfile?: string; target?: string };
+  build?: { context: string; dockerfile?: string; target?: string; args?: Record<string, string> };
   command?: string[] | string;
   environment?: Record<string, string | number | boolean | null>;
   labels?: Record<string, string>;

@@ -127,9 +127,9 @@ describe('the dev tools page links an order to its trace', () => {
   const observed = loadCompose([docker('compose.yaml'), docker('compose.observability.yaml')], env).services;
 
   it('the observability stack builds the web image with VITE_TRACE_URL: Grafana Explore on Tempo, TraceQL on the order id', () => {
-    const build = observed.web!.build as { target: string; args: Record<string, string> };
+    const build = observed.web!.build!;
     expect(build.target).toBe('web');
-    const template = build.args.VITE_TRACE_URL!;
+    const template = (build.args as Record<string, string>).VITE_TRACE_URL!;
     expect(template.startsWith('/grafana/explore?')).toBe(true);
     // filled in as the page does it, the link is a valid Explore state naming the order
     const orderId = '0f8fad5b-d9cb-469f-a165-70867728950e';
@@ -144,7 +144,7 @@ describe('the dev tools page links an order to its trace', () => {
 
   it('without the observability file the web image is built without a trace link', () => {
     const plain = loadCompose([docker('compose.yaml')], env).services;
-    expect((plain.web!.build as { args?: unknown }).args).toBeUndefined();
+    expect(plain.web!.build!.args).toBeUndefined();
   });
 
   it('the Dockerfile builds the SPA again only when VITE_TRACE_URL is given, and the web image takes that build', () => {

@@ -1,73 +1,163 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { runLoad, warmUp, type LoadResult } from '../http-load';
-import { dealer, readMenu, stockDeck } from '../orders-api';
-import { metric } from '../results';
-import { alternate, type ScenarioContext, type ScenarioSpec } from '../scenario';
-import { startSpanSink } from '../span-sink';
+import { orderBody, readMenu } from '../orders-api';
+import { BENCH_DIR } from '../paths';
+import { metric, type Metric } from '../results';
+import type { ScenarioContext, ScenarioSpec } from '../scenario';
+import { startSpanSink, type SpanSink } from '../span-sink';
 import { startTopology, type TopologyKind } from '../topology';
-import { Ledger, orderRequests } from './orders';
 
-/** Orders per measured run: well below the seeded stock, so every one is accepted. */
-const ORDERS_PER_RUN = 1200;
+/** Units per item once the run's database is ready: no order of a timed run is refused for stock. */
+const STOCK = 100_000_000;
+/** Seconds of orders before the measured run: JIT, connection pools, the first trace exports. */
+const WARM_UP_SECONDS = 2;
+/** The sampled arm's share of traces (`parentbased_traceidratio`). */
+const SAMPLED_RATIO = '0.1';
+
+interface Arm {
+  id: 'off' | 'context' | 'sampled' | 'on' | 'reference';
+  label: string;
+  env(sink: SpanSink): Record<string, string>;
+  nodeArgs: string[];
+  checkout?: string;
+}
 
 /**
- * The cost of tracing: the orders and menu loads against the same topology with tracing off and
- * with tracing on (every request sampled, batch span processor, OTLP/protobuf to a local sink),
- * interleaved round by round. Each run gets a fresh process and database.
+ * The cost of tracing: the orders and menu loads against the same topology, each run a fresh
+ * process and database, with tracing off and on (every request sampled; batch span processor;
+ * OTLP/protobuf to a local sink), and between them: tracing on with 10% of traces sampled, and
+ * tracing off with only Node's AsyncLocalStorage enabled (what context propagation costs before
+ * the SDK does anything). With `--reference <checkout>`, the all-in-one process of that checkout's
+ * build (e.g. the commit before tracing) runs too, tracing off: "off" against it is what the
+ * tracing code costs when it is off. Arms rotate from round to round so drift hits each alike.
  */
 export function tracingCostScenario(ctx: ScenarioContext, kind: TopologyKind): ScenarioSpec {
   const { options } = ctx;
+  const otlp = (sink: SpanSink) => ({ OTEL_EXPORTER_OTLP_ENDPOINT: sink.url });
+  const arms: Arm[] = [
+    { id: 'off', label: 'tracing off', env: () => ({}), nodeArgs: [] },
+    { id: 'context', label: 'tracing off + AsyncLocalStorage enabled', env: () => ({}), nodeArgs: ['--require', join(BENCH_DIR, 'src/baseline/async-context.cjs')] },
+    {
+      id: 'sampled',
+      label: `tracing on, ${Number(SAMPLED_RATIO) * 100}% sampled`,
+      env: (sink) => ({ ...otlp(sink), OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: SAMPLED_RATIO }),
+      nodeArgs: [],
+    },
+    { id: 'on', label: 'tracing on (every request sampled)', env: otlp, nodeArgs: [] },
+  ];
+  if (options.reference && kind === 'embedded') arms.push({ id: 'reference', label: `reference build (${options.reference}), tracing off`, env: () => ({}), nodeArgs: [], checkout: options.reference });
   return {
     id: 'tracing',
     title: `Tracing off vs on: POST /api/v1/orders and GET /api/v1/menu, ${options.connections} connections`,
     topology: kind,
     async run() {
       const sink = await startSpanSink();
-      const runs = { off: { orders: [] as LoadResult[], menu: [] as LoadResult[] }, on: { orders: [] as LoadResult[], menu: [] as LoadResult[] } };
-      const measure = async (mode: 'off' | 'on') => {
-        const topology = await startTopology(kind, mode === 'on' ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } : {});
+      const runs = new Map(arms.map((arm) => [arm.id, { orders: [] as LoadResult[], menu: [] as LoadResult[] }]));
+      const measure = async (arm: Arm) => {
+        const dir = mkdtempSync(join(tmpdir(), 'pizza-bench-tracing-'));
+        const database = join(dir, 'pizza.db');
+        const topology = await startTopology(kind, { DATABASE_URL: `sqlite:${database}`, ...arm.env(sink) }, arm.nodeArgs, arm.checkout);
         try {
+          raiseStock(database);
+          const ids = (await readMenu(topology.apiUrl)).map((item) => item.id);
           const menu = { url: `${topology.apiUrl}/api/v1/menu`, connections: options.connections, duration: options.seconds };
           await warmUp(menu);
-          runs[mode].menu.push(await runLoad(menu, topology.apiPid));
-          const next = dealer(stockDeck(await readMenu(topology.apiUrl)));
-          const orders = (amount: number) => ({ url: topology.apiUrl, connections: options.connections, amount, requests: orderRequests(next, new Ledger()) });
-          await runLoad(orders(150)); // JIT warm-up
-          runs[mode].orders.push(await runLoad(orders(ORDERS_PER_RUN), topology.apiPid));
+          runs.get(arm.id)!.menu.push(await runLoad(menu, topology.apiPid));
+          let dealt = 0;
+          const orders = (duration: number) => ({
+            url: topology.apiUrl,
+            connections: options.connections,
+            duration,
+            requests: [{ method: 'POST' as const, path: '/api/v1/orders', headers: { 'content-type': 'application/json' }, setupRequest: (r: object) => ({ ...r, body: orderBody(ids[dealt++ % ids.length]!, false) }) }],
+          });
+          await runLoad(orders(WARM_UP_SECONDS));
+          runs.get(arm.id)!.orders.push(await runLoad(orders(options.seconds), topology.apiPid));
         } finally {
           await topology.stop();
+          rmSync(dir, { recursive: true, force: true });
         }
       };
       try {
         for (let round = 0; round < options.rounds; round += 1) {
-          await alternate(round, () => measure('off'), () => measure('on'));
-          const rate = (r: LoadResult) => Math.round((r.statuses['201'] ?? 0) / r.seconds);
-          ctx.log(`  round ${round + 1}: orders/s off ${rate(runs.off.orders.at(-1)!)} on ${rate(runs.on.orders.at(-1)!)}; menu req/s off ${Math.round(runs.off.menu.at(-1)!.rps)} on ${Math.round(runs.on.menu.at(-1)!.rps)}`);
+          // rotate the order of the arms: each goes first in turn
+          for (let i = 0; i < arms.length; i += 1) await measure(arms[(round + i) % arms.length]!);
+          const line = arms.map((arm) => `${arm.id} ${Math.round(created(runs.get(arm.id)!.orders.at(-1)!))}`).join(', ');
+          ctx.log(`  round ${round + 1}: orders/s ${line}`);
         }
       } finally {
         await sink.stop();
       }
-      const ordersPerSecond = (r: LoadResult) => (r.statuses['201'] ?? 0) / r.seconds;
-      const onAgainstOff = (key: string, label: string, unit: string, load: 'orders' | 'menu', value: (r: LoadResult) => number, targetRatio?: number) =>
-        metric({
-          key,
-          label: `${label}, tracing on`,
+      const off = runs.get('off')!;
+      const against = (arm: Arm, baseline: Arm, load: 'orders' | 'menu', what: 'rate' | 'cpu', target?: number): Metric => {
+        const value = what === 'rate' ? (load === 'orders' ? created : (r: LoadResult) => r.rps) : (r: LoadResult) => r.cpuUsPerResponse ?? Number.NaN;
+        const subject = load === 'orders' ? 'POST /api/v1/orders' : 'GET /api/v1/menu';
+        const measureLabel = what === 'rate' ? (load === 'orders' ? 'orders/s' : 'req/s') : 'server CPU per request';
+        const unit = what === 'rate' ? (load === 'orders' ? 'orders/s' : 'req/s') : 'µs';
+        return metric({
+          key: `tracing.${load}.${what}.${arm.id}`,
+          label: `${subject} ${measureLabel}, ${arm.label}`,
           unit,
-          runs: runs.on[load].map(value),
-          baseline: { label: 'tracing off', runs: runs.off[load].map(value), unit },
-          ...(targetRatio ? { target: { on: 'ratio' as const, op: '>=' as const, value: targetRatio } } : {}),
-          digits: unit === 'ms' ? 1 : 0,
+          runs: runs.get(arm.id)![load].map(value),
+          baseline: { label: baseline.label, runs: runs.get(baseline.id)![load].map(value), unit },
+          ...(target ? { target: { on: 'ratio' as const, op: '>=' as const, value: target } } : {}),
+          digits: what === 'cpu' ? 1 : 0,
         });
+      };
+      const offArm = arms[0]!;
+      const metrics: Metric[] = [];
+      for (const arm of arms.slice(1)) {
+        if (arm.id === 'reference') continue;
+        metrics.push(
+          against(arm, offArm, 'orders', 'rate', arm.id === 'on' ? 0.9 : undefined),
+          against(arm, offArm, 'orders', 'cpu'),
+          against(arm, offArm, 'menu', 'rate'),
+          against(arm, offArm, 'menu', 'cpu'),
+        );
+      }
+      const reference = arms.find((arm) => arm.id === 'reference');
+      if (reference) {
+        metrics.push(
+          against(offArm, reference, 'orders', 'rate'),
+          against(offArm, reference, 'orders', 'cpu'),
+          against(offArm, reference, 'menu', 'rate'),
+          against(offArm, reference, 'menu', 'cpu'),
+        );
+      }
+      metrics.push(
+        metric({
+          key: 'tracing.orders.p99.on',
+          label: 'POST /api/v1/orders p99, tracing on (every request sampled)',
+          unit: 'ms',
+          runs: runs.get('on')!.orders.map((r) => r.p99Ms),
+          baseline: { label: 'tracing off', runs: off.orders.map((r) => r.p99Ms), unit: 'ms' },
+          digits: 1,
+        }),
+      );
       return {
-        metrics: [
-          onAgainstOff('tracing.orders.rps', 'POST /api/v1/orders orders/s', 'orders/s', 'orders', ordersPerSecond, 0.9),
-          onAgainstOff('tracing.orders.p99', 'POST /api/v1/orders p99', 'ms', 'orders', (r) => r.p99Ms),
-          onAgainstOff('tracing.menu.rps', 'GET /api/v1/menu req/s', 'req/s', 'menu', (r) => r.rps),
-        ],
+        metrics,
         notes: [
-          `tracing on: OTEL_EXPORTER_OTLP_ENDPOINT set, default sampler (every request sampled), batch span processor, OTLP/protobuf to a local sink that received ${sink.requests} exports (${Math.round(sink.bytes / 1024)} KiB)`,
-          `each run: a fresh process and database; 150 warm-up orders, then ${ORDERS_PER_RUN} one-unit orders (simulate: false)`,
+          `tracing on: OTEL_EXPORTER_OTLP_ENDPOINT set, batch span processor, OTLP/protobuf to a local sink that received ${sink.requests} exports (${Math.round(sink.bytes / 1024)} KiB); sampled: OTEL_TRACES_SAMPLER=parentbased_traceidratio, OTEL_TRACES_SAMPLER_ARG=${SAMPLED_RATIO}`,
+          'AsyncLocalStorage enabled: tracing off, the process started with bench/src/baseline/async-context.cjs preloaded (an empty store entered at start-up, so Node runs its promise hooks as the context manager makes it do when tracing is on)',
+          `each run: a fresh process and database with ${STOCK.toLocaleString('en')} units per item; menu ${options.seconds} s after 1 s of warm-up; orders (one unit each, simulate: false) ${options.seconds} s after ${WARM_UP_SECONDS} s of warm-up`,
+          ...(options.reference && kind !== 'embedded' ? ['--reference runs only against the embedded topology'] : []),
         ],
       };
     },
   };
+}
+
+const created = (r: LoadResult) => (r.statuses['201'] ?? 0) / r.seconds;
+
+/** Stock far above anything a run sells, written to the run's database file while the server runs (WAL: a second connection may write). */
+function raiseStock(database: string): void {
+  const db = new Database(database);
+  try {
+    db.pragma('busy_timeout = 5000');
+    db.prepare('UPDATE menu_items SET stock = ?').run(STOCK);
+  } finally {
+    db.close();
+  }
 }

@@ -1,4 +1,4 @@
-import { ROOT_CONTEXT, SpanStatusCode, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanStatusCode, trace, type Attributes, type Context, type Span, type SpanKind, type Tracer } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { ownerOf } from './span-owner';
 
@@ -11,8 +11,13 @@ export interface TraceKit {
   extract(carrier: Record<string, unknown>): Context;
   /** `traceparent` (and `tracestate`) of a context's span; empty when it has none. */
   inject(ctx: Context): { traceparent?: string; tracestate?: string };
-  /** `pizza.service` for a span started in `ctx` (all-in-one only). */
-  ownerAttributes(ctx: Context, fallback?: string): Attributes;
+  /**
+   * Starts a span in `parent`. Its attributes (`describe` fills them in; in the all-in-one process
+   * `pizza.service` is added unless `describe` set it) are made only when the span records: a
+   * span the sampler dropped costs no attribute work. `owner` names the service when the context
+   * does not.
+   */
+  start(name: string, kind: SpanKind, parent: Context, describe: (attributes: Attributes) => void, owner?: string): Span;
 }
 
 export function createTraceKit(tracer: Tracer, embedded: boolean): TraceKit {
@@ -34,10 +39,17 @@ export function createTraceKit(tracer: Tracer, embedded: boolean): TraceKit {
       propagator.inject(ctx, out, { set: (c, key, value) => ((c as Record<string, string>)[key] = value) });
       return out;
     },
-    ownerAttributes(ctx, fallback) {
-      if (!embedded) return {};
-      const owner = ownerOf(ctx) ?? fallback;
-      return owner ? { 'pizza.service': owner } : {};
+    start(name, kind, parent, describe, owner) {
+      const span = tracer.startSpan(name, { kind }, parent);
+      if (!span.isRecording()) return span;
+      const attributes: Attributes = {};
+      describe(attributes);
+      if (embedded && attributes['pizza.service'] === undefined) {
+        const service = ownerOf(parent) ?? owner;
+        if (service) attributes['pizza.service'] = service;
+      }
+      span.setAttributes(attributes);
+      return span;
     },
   };
 }

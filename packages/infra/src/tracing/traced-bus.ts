@@ -11,35 +11,25 @@ import { endingSpan, type TraceKit } from './trace-kit';
  * message, a child of the context the envelope carries. Handlers are unchanged.
  */
 export function traceBus(bus: EventBus, kit: TraceKit, system: 'redis' | 'in-process'): EventBus {
-  const { tracer } = kit;
-
-  const eventAttributes = (stream: StreamName, envelope: EventEnvelope): Attributes => ({
-    'messaging.system': system,
-    'messaging.destination.name': stream,
-    'pizza.event.type': envelope.type,
-    'pizza.order.id': envelope.orderId,
-    'pizza.event.id': envelope.eventId,
-  });
+  const describeEvent = (attributes: Attributes, stream: StreamName, envelope: EventEnvelope) => {
+    attributes['messaging.system'] = system;
+    attributes['messaging.destination.name'] = stream;
+    attributes['pizza.event.type'] = envelope.type;
+    attributes['pizza.order.id'] = envelope.orderId;
+    attributes['pizza.event.id'] = envelope.eventId;
+  };
 
   const process = (owner: string, group: string | null, handler: (m: BusMessage) => void | Promise<void>) =>
     async (message: BusMessage): Promise<void> => {
       const { stream, envelope, attempt, entryId } = message;
       const parent = withOwner(kit.extract(envelope), owner);
-      const span = tracer.startSpan(
-        `process ${stream}`,
-        {
-          kind: SpanKind.CONSUMER,
-          attributes: {
-            ...eventAttributes(stream, envelope),
-            ...(group ? { 'messaging.consumer.group.name': group } : {}),
-            'messaging.operation.type': 'process',
-            'messaging.message.id': entryId,
-            'pizza.attempt': attempt,
-            ...kit.ownerAttributes(parent),
-          },
-        },
-        parent,
-      );
+      const span = kit.start(`process ${stream}`, SpanKind.CONSUMER, parent, (attributes) => {
+        describeEvent(attributes, stream, envelope);
+        if (group) attributes['messaging.consumer.group.name'] = group;
+        attributes['messaging.operation.type'] = 'process';
+        attributes['messaging.message.id'] = entryId;
+        attributes['pizza.attempt'] = attempt;
+      });
       if (span.spanContext().traceFlags & 1) rememberTraceId(message, span.spanContext().traceId);
       try {
         await context.with(trace.setSpan(parent, span), () => handler(message));
@@ -60,26 +50,27 @@ export function traceBus(bus: EventBus, kit: TraceKit, system: 'redis' | 'in-pro
 
   return {
     ...bus,
-    async publish(stream, envelope) {
+    publish(stream, envelope) {
       // the envelope's own context (an outbox row's, written at commit) wins over whatever is active
       const parent = envelope.traceparent ? kit.extract(envelope) : context.active();
-      const span = tracer.startSpan(
+      const span = kit.start(
         `publish ${stream}`,
-        {
-          kind: SpanKind.PRODUCER,
-          attributes: {
-            ...eventAttributes(stream, envelope),
-            'messaging.operation.type': 'send',
-            ...kit.ownerAttributes(parent, TRACE_SERVICE_NAMES[envelope.source]),
-          },
-        },
+        SpanKind.PRODUCER,
         parent,
+        (attributes) => {
+          describeEvent(attributes, stream, envelope);
+          attributes['messaging.operation.type'] = 'send';
+        },
+        TRACE_SERVICE_NAMES[envelope.source],
       );
-      const { traceparent: _p, tracestate: _s, ...untraced } = envelope;
-      const sent = { ...untraced, ...kit.inject(trace.setSpan(parent, span)) } as EventEnvelope;
+      // the envelope goes out with this span's context (or none, outside any trace)
+      const fields = kit.inject(trace.setSpan(parent, span));
+      const sent = { ...envelope, traceparent: fields.traceparent, tracestate: fields.tracestate };
+      if (sent.traceparent === undefined) delete sent.traceparent;
+      if (sent.tracestate === undefined) delete sent.tracestate;
       return endingSpan(span, async () => {
         const id = await bus.publish(stream, sent);
-        span.setAttribute('messaging.message.id', id);
+        if (span.isRecording()) span.setAttribute('messaging.message.id', id);
         return id;
       });
     },

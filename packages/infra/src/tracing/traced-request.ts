@@ -16,18 +16,17 @@ export function serveTraced(kit: TraceKit, req: IncomingMessage, res: ServerResp
   if (UNTRACED.test(target)) return run();
   const method = req.method ?? 'GET';
   const parent = withOwner(kit.extract(req.headers), target.startsWith('/ws/') ? 'notifications' : 'order-service');
-  const span = kit.tracer.startSpan(
-    method,
-    {
-      kind: SpanKind.SERVER,
-      attributes: { 'http.request.method': method, 'url.path': target.split('?')[0]!, ...kit.ownerAttributes(parent) },
-    },
-    parent,
-  );
+  const span = kit.start(method, SpanKind.SERVER, parent, (attributes) => {
+    attributes['http.request.method'] = method;
+    const query = target.indexOf('?');
+    attributes['url.path'] = query === -1 ? target : target.slice(0, query);
+  });
   res.once('close', () => {
-    span.setAttribute('http.response.status_code', res.statusCode);
-    if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-    if (!res.writableFinished) span.addEvent('aborted');
+    if (span.isRecording()) {
+      span.setAttribute('http.response.status_code', res.statusCode);
+      if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      if (!res.writableFinished) span.addEvent('aborted');
+    }
     span.end();
   });
   return context.with(trace.setSpan(parent, span), run);
@@ -36,7 +35,7 @@ export function serveTraced(kit: TraceKit, req: IncomingMessage, res: ServerResp
 /** `{METHOD} {route template}` — never a raw id; requests no route matched keep the bare method. */
 export function nameRoute(method: string, route: string): void {
   const span = trace.getActiveSpan();
-  if (!span || route === 'unmatched') return;
+  if (!span?.isRecording() || route === 'unmatched') return;
   span.updateName(`${method} ${route}`);
   span.setAttribute('http.route', route);
 }

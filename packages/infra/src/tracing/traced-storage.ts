@@ -1,4 +1,4 @@
-import { context, trace } from '@opentelemetry/api';
+import { SpanKind, context, trace } from '@opentelemetry/api';
 import type { EventEnvelope } from '@pizza/contracts';
 import type { Decide, Storage } from '../storage/storage-port';
 import { endingSpan, type TraceKit } from './trace-kit';
@@ -26,11 +26,10 @@ export function traceStorage(storage: Storage, kit: TraceKit, system: string): S
   const spanned = <T>(method: string, run: () => Promise<T>): Promise<T> => {
     const parent = context.active();
     if (!trace.getSpan(parent)) return run();
-    const span = kit.tracer.startSpan(
-      `storage ${method}`,
-      { attributes: { 'db.system.name': system, 'db.operation.name': method, ...kit.ownerAttributes(parent) } },
-      parent,
-    );
+    const span = kit.start(`storage ${method}`, SpanKind.INTERNAL, parent, (attributes) => {
+      attributes['db.system.name'] = system;
+      attributes['db.operation.name'] = method;
+    });
     return context.with(trace.setSpan(parent, span), () => endingSpan(span, run));
   };
 

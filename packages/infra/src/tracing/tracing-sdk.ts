@@ -56,12 +56,15 @@ export function createTracing(options: TracingOptions): Tracing {
     serve: (req, res, run) => serveTraced(kit, req, res, run),
     nameRoute,
     push(orderId, status, send) {
-      const span = kit.tracer.startSpan(`push ${status}`, {
-        kind: SpanKind.INTERNAL,
-        attributes: { 'pizza.order.id': orderId, ...(embedded ? { 'pizza.service': 'notifications' } : {}) },
+      const parent = context.active();
+      const span = kit.start(`push ${status}`, SpanKind.INTERNAL, parent, (attributes) => {
+        attributes['pizza.order.id'] = orderId;
+        // a push is the notifications service's work, whichever consumer's context it runs in
+        if (embedded) attributes['pizza.service'] = 'notifications';
       });
       try {
-        span.setAttribute('pizza.sockets', context.with(trace.setSpan(context.active(), span), send));
+        const sockets = context.with(trace.setSpan(parent, span), send);
+        if (span.isRecording()) span.setAttribute('pizza.sockets', sockets);
       } finally {
         span.end();
       }
