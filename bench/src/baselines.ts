@@ -42,6 +42,8 @@ export function startWsBaseline(mode: 'stream' | 'hold', message: object, pushes
 
 
 /** A bare node:http + better-sqlite3 server placing orders, one IMMEDIATE transaction each, in a fresh `dbFile`. */
-export function startOrdersBaseline(dbFile: string): Promise<BaselineServer> {
-  return startBaseline('baseline-orders', BASELINE.orders, { BASELINE_DB: dbFile, BASELINE_MENU: JSON.stringify(MENU_SEED) });
+/** `stock`: units per item instead of the seed's (the seed's names and prices are kept). */
+export function startOrdersBaseline(dbFile: string, stock?: number): Promise<BaselineServer> {
+  const menu = stock === undefined ? MENU_SEED : MENU_SEED.map((item) => ({ ...item, stock }));
+  return startBaseline('baseline-orders', BASELINE.orders, { BASELINE_DB: dbFile, BASELINE_MENU: JSON.stringify(menu) });
 }

@@ -79,8 +79,11 @@ async function main(): Promise<void> {
       console.log(`${Math.round(result.rps)} req/s, p99 ${result.p99Ms} ms`);
     }
   } finally {
-    await system.stop();
-    await sink?.stop();
+    try {
+      await system.stop();
+    } finally {
+      await sink?.stop();
+    }
   }
   const written = readdirSync(dir).filter((f) => !before.has(f) && f.endsWith('.cpuprofile'));
   const file = written.map((f) => join(dir, f)).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];

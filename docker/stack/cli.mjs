@@ -109,10 +109,23 @@ async function imageAvailable(image) {
   return succeeds('timeout', ['30', 'podman', 'pull', '-q', image]);
 }
 
-/** `build.args` of a compose service, as a map or as a list of KEY=VALUE. */
-function buildArgsOf(args) {
-  if (!Array.isArray(args)) return Object.fromEntries(Object.entries(args).map(([k, v]) => [k, String(v ?? '')]));
-  return Object.fromEntries(args.map((entry) => [String(entry).split('=')[0], String(entry).split('=').slice(1).join('=')]));
+/**
+ * `build.args` of a compose service as a map, whether written as a map or as a list of KEY=VALUE;
+ * a key without a value takes it from the environment, as compose does (left out when unset).
+ */
+function buildArgsOf(args, env) {
+  const entries = Array.isArray(args)
+    ? args.map((entry) => {
+        const [key, ...value] = String(entry).split('=');
+        return [key, value.length ? value.join('=') : null];
+      })
+    : Object.entries(args);
+  const map = {};
+  for (const [key, value] of entries) {
+    const resolved = value ?? env[key];
+    if (resolved !== undefined && resolved !== null) map[key] = String(resolved);
+  }
+  return map;
 }
 
 async function podmanUp(observability) {
@@ -135,16 +148,23 @@ async function podmanUp(observability) {
   const tempoSkipped = skipped.some((s) => s.startsWith('tempo '));
   const traceUiSkipped = tempoSkipped || skipped.some((s) => s.startsWith('grafana '));
   for (const service of Object.values(model.services)) {
+    if (service.build?.args) service.build.args = buildArgsOf(service.build.args, env);
     if (service.depends_on && !Array.isArray(service.depends_on)) for (const s of skipped) delete service.depends_on[s.split(' ')[0]];
     // no trace backend here: tracing stays off rather than exporting to a name nothing answers
     if (tempoSkipped && service.environment) delete service.environment.OTEL_EXPORTER_OTLP_ENDPOINT;
     // and the dev tools link no order to a trace UI that is not running
-    if (traceUiSkipped && service.build?.args && !Array.isArray(service.build.args)) delete service.build.args.VITE_TRACE_URL;
+    if (traceUiSkipped && service.build?.args) delete service.build.args.VITE_TRACE_URL;
   }
 
   const building = Object.values(model.services).filter((s) => s.build && !s.profiles?.length);
   const targets = [...new Set(building.map((s) => s.build.target))];
-  const buildArgs = Object.fromEntries(building.filter((s) => s.build.args).map((s) => [s.build.target, buildArgsOf(s.build.args)]));
+  // per target: services that build one target with different args would need images of their own
+  const buildArgs = {};
+  for (const s of building.filter((s) => s.build.args)) {
+    const previous = buildArgs[s.build.target];
+    if (previous && JSON.stringify(previous) !== JSON.stringify(s.build.args)) throw new StackError(`two services build the image ${s.build.target} with different build args: give one of them its own target`);
+    buildArgs[s.build.target] = s.build.args;
+  }
   const built = await ensureImages(ROOT, targets, { log: say, onOutput: buildSteps, buildArgs });
   say(`images: ${Object.entries(built).map(([t, how]) => `${t} ${how}`).join(', ')}`);
   say('starting containers and waiting until every one is healthy');

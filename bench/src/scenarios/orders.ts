@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type autocannon from 'autocannon';
+import Database from 'better-sqlite3';
 import type { MenuItem, Order } from '@pizza/contracts';
 import { startOrdersBaseline } from '../baselines';
 import { sleep } from '../children';
@@ -11,10 +12,10 @@ import { metric, type Check } from '../results';
 import { alternate, type ScenarioContext, type ScenarioSpec } from '../scenario';
 import { startTopology, type TopologyKind } from '../topology';
 
-/** Orders taken before the measured run (JIT warm-up); counted in the oversell check too. */
-const WARM_UP_ORDERS = 150;
-/** The measured run stays below the stock: every order should be accepted. */
-const STOCK_SHARE = 0.95;
+/** Seconds of orders before the measured run, on both sides (JIT, caches, the first group commits); counted in the oversell check too. */
+const WARM_UP_SECONDS = 2;
+/** Units per item on both sides: far more than any run sells, so every order of a timed run is accepted. */
+const STOCK = 100_000_000;
 
 const ordersPerSecond = (run: LoadResult): number => (run.statuses['201'] ?? 0) / run.seconds;
 
@@ -69,9 +70,11 @@ function oversellCheck(before: MenuItem[], after: MenuItem[], ledger: Ledger, ro
 }
 
 /**
- * Scenario 2: `POST /api/v1/orders` (simulate: false) with 50 connections. The seed has 1900 units,
- * so every round gets a fresh process and database and orders one unit each, spread over the menu
- * in proportion to the stock; the measured run takes 95% of it.
+ * Scenario 2: `POST /api/v1/orders` (simulate: false) with 50 connections, one unit per order,
+ * round-robin over the menu. Every round gets a fresh process and database on both sides, with the
+ * stock of every item raised so that a timed run never sells out; both take the same warm-up, then
+ * `--seconds` of orders each (alternating which goes first). Stock taken must equal the quantities
+ * of the 201 answers.
  */
 export function ordersScenario(ctx: ScenarioContext, kind: TopologyKind): ScenarioSpec {
   const { options } = ctx;
@@ -86,27 +89,28 @@ export function ordersScenario(ctx: ScenarioContext, kind: TopologyKind): Scenar
       const notes: string[] = [];
       for (let round = 0; round < options.rounds; round += 1) {
         const dir = await mkdtemp(join(tmpdir(), 'pizza-bench-orders-'));
-        const topology = await startTopology(kind);
-        const baseline = await startOrdersBaseline(join(dir, 'baseline.db')).catch(async (error: unknown) => {
+        const database = join(dir, 'pizza.db');
+        const topology = await startTopology(kind, { DATABASE_URL: `sqlite:${database}` });
+        const baseline = await startOrdersBaseline(join(dir, 'baseline.db'), STOCK).catch(async (error: unknown) => {
           await topology.stop();
           throw error;
         });
         try {
-          // Both start from the same seed, take the same warm-up and then the same orders.
+          raiseStock(database, STOCK);
+          await sleep(1100); // past the menu cache's TTL: the menu read below shows the raised stock
+          // Both start from the same stock, take the same warm-up and then orders for as long.
           const before = await readMenu(topology.apiUrl);
-          const capacity = before.reduce((n, item) => n + item.stock, 0);
-          const amount = Math.floor(capacity * STOCK_SHARE) - WARM_UP_ORDERS;
           const ledger = new Ledger();
           const bareLedger = new Ledger();
           const next = dealer(stockDeck(before));
           const bareNext = dealer(stockDeck(before));
-          const orders = (url: string, ledger_: Ledger, deal: () => string, count: number) => ({ url, connections: options.connections, amount: count, requests: orderRequests(deal, ledger_) });
-          await runLoad(orders(topology.apiUrl, ledger, next, WARM_UP_ORDERS));
-          await runLoad(orders(baseline.url, bareLedger, bareNext, WARM_UP_ORDERS));
+          const orders = (url: string, ledger_: Ledger, deal: () => string, duration: number) => ({ url, connections: options.connections, duration, requests: orderRequests(deal, ledger_) });
+          await runLoad(orders(topology.apiUrl, ledger, next, WARM_UP_SECONDS));
+          await runLoad(orders(baseline.url, bareLedger, bareNext, WARM_UP_SECONDS));
           await alternate(
             round,
-            async () => void system.push(await runLoad(orders(topology.apiUrl, ledger, next, amount), topology.apiPid)),
-            async () => void bare.push(await runLoad(orders(baseline.url, bareLedger, bareNext, amount), baseline.pid)),
+            async () => void system.push(await runLoad(orders(topology.apiUrl, ledger, next, options.seconds), topology.apiPid)),
+            async () => void bare.push(await runLoad(orders(baseline.url, bareLedger, bareNext, options.seconds), baseline.pid)),
           );
           const run = system.at(-1)!;
           const bareRun = bare.at(-1)!;
@@ -119,7 +123,7 @@ export function ordersScenario(ctx: ScenarioContext, kind: TopologyKind): Scenar
           await rm(dir, { recursive: true, force: true });
         }
       }
-      notes.push(`each round: a fresh process and database; ${WARM_UP_ORDERS} warm-up orders, then ${Math.round(STOCK_SHARE * 100)}% of the seeded stock as one-unit orders (simulate: false)`);
+      notes.push(`each round: a fresh process and database on both sides with ${STOCK.toLocaleString('en')} units per item; ${WARM_UP_SECONDS} s of warm-up orders, then ${options.seconds} s of one-unit orders (simulate: false)`);
       return {
         metrics: [
           metric({
@@ -154,4 +158,15 @@ export function ordersScenario(ctx: ScenarioContext, kind: TopologyKind): Scenar
       };
     },
   };
+}
+
+/** Stock far above anything a run sells, written to the run's database file while the server runs (WAL: a second connection may write). */
+export function raiseStock(database: string, stock: number): void {
+  const db = new Database(database);
+  try {
+    db.pragma('busy_timeout = 5000');
+    db.prepare('UPDATE menu_items SET stock = ?').run(stock);
+  } finally {
+    db.close();
+  }
 }

@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { runLoad, warmUp, type LoadResult } from '../http-load';
 import { orderBody, readMenu } from '../orders-api';
 import { BENCH_DIR } from '../paths';
@@ -9,6 +9,7 @@ import { metric, type Metric } from '../results';
 import type { ScenarioContext, ScenarioSpec } from '../scenario';
 import { startSpanSink, type SpanSink } from '../span-sink';
 import { startTopology, type TopologyKind } from '../topology';
+import { raiseStock } from './orders';
 
 /** Units per item once the run's database is ready: no order of a timed run is refused for stock. */
 const STOCK = 100_000_000;
@@ -32,7 +33,8 @@ interface Arm {
  * tracing off with only Node's AsyncLocalStorage enabled (what context propagation costs before
  * the SDK does anything). With `--reference <checkout>`, the all-in-one process of that checkout's
  * build (e.g. the commit before tracing) runs too, tracing off: "off" against it is what the
- * tracing code costs when it is off. Arms rotate from round to round so drift hits each alike.
+ * tracing code costs when it is off. Each round starts one arm later than the one before, so over
+ * as many rounds as there are arms each arm runs once in every position.
  */
 export function tracingCostScenario(ctx: ScenarioContext, kind: TopologyKind): ScenarioSpec {
   const { options } = ctx;
@@ -48,7 +50,12 @@ export function tracingCostScenario(ctx: ScenarioContext, kind: TopologyKind): S
     },
     { id: 'on', label: 'tracing on (every request sampled)', env: otlp, nodeArgs: [] },
   ];
-  if (options.reference && kind === 'embedded') arms.push({ id: 'reference', label: `reference build (${options.reference}), tracing off`, env: () => ({}), nodeArgs: [], checkout: options.reference });
+  if (options.reference && kind === 'embedded') {
+    const built = join(options.reference, 'apps/server/dist/main.js');
+    if (!existsSync(built)) throw new Error(`--reference ${options.reference}: ${built} is missing (run pnpm install and pnpm build in that checkout first)`);
+    const commit = spawnSync('git', ['-C', options.reference, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout?.trim();
+    arms.push({ id: 'reference', label: `reference build${commit ? ` (commit ${commit})` : ''}, tracing off`, env: () => ({}), nodeArgs: [], checkout: options.reference });
+  }
   return {
     id: 'tracing',
     title: `Tracing off vs on: POST /api/v1/orders and GET /api/v1/menu, ${options.connections} connections`,
@@ -61,7 +68,7 @@ export function tracingCostScenario(ctx: ScenarioContext, kind: TopologyKind): S
         const database = join(dir, 'pizza.db');
         const topology = await startTopology(kind, { DATABASE_URL: `sqlite:${database}`, ...arm.env(sink) }, arm.nodeArgs, arm.checkout);
         try {
-          raiseStock(database);
+          raiseStock(database, STOCK);
           const ids = (await readMenu(topology.apiUrl)).map((item) => item.id);
           const menu = { url: `${topology.apiUrl}/api/v1/menu`, connections: options.connections, duration: options.seconds };
           await warmUp(menu);
@@ -82,7 +89,7 @@ export function tracingCostScenario(ctx: ScenarioContext, kind: TopologyKind): S
       };
       try {
         for (let round = 0; round < options.rounds; round += 1) {
-          // rotate the order of the arms: each goes first in turn
+          // rotate the order of the arms: round r starts with arm r
           for (let i = 0; i < arms.length; i += 1) await measure(arms[(round + i) % arms.length]!);
           const line = arms.map((arm) => `${arm.id} ${Math.round(created(runs.get(arm.id)!.orders.at(-1)!))}`).join(', ');
           ctx.log(`  round ${round + 1}: orders/s ${line}`);
@@ -136,8 +143,15 @@ export function tracingCostScenario(ctx: ScenarioContext, kind: TopologyKind): S
           digits: 1,
         }),
       );
+      const refused = arms.flatMap((arm) =>
+        runs.get(arm.id)!.orders.flatMap((r, i) => {
+          const other = Object.entries(r.statuses).filter(([code]) => code !== '201');
+          return other.length > 0 || r.errors > 0 ? [`${arm.id} round ${i + 1}: ${other.map(([c, n]) => `${n}× ${c}`).join(', ')}${r.errors ? ` ${r.errors} errors` : ''}`] : [];
+        }),
+      );
       return {
         metrics,
+        checks: [{ label: 'every order of every arm answered 201', ok: refused.length === 0, detail: refused.length === 0 ? 'yes' : refused.join('; ') }],
         notes: [
           `tracing on: OTEL_EXPORTER_OTLP_ENDPOINT set, batch span processor, OTLP/protobuf to a local sink that received ${sink.requests} exports (${Math.round(sink.bytes / 1024)} KiB); sampled: OTEL_TRACES_SAMPLER=parentbased_traceidratio, OTEL_TRACES_SAMPLER_ARG=${SAMPLED_RATIO}`,
           'AsyncLocalStorage enabled: tracing off, the process started with bench/src/baseline/async-context.cjs preloaded (an empty store entered at start-up, so Node runs its promise hooks as the context manager makes it do when tracing is on)',
@@ -150,14 +164,3 @@ export function tracingCostScenario(ctx: ScenarioContext, kind: TopologyKind): S
 }
 
 const created = (r: LoadResult) => (r.statuses['201'] ?? 0) / r.seconds;
-
-/** Stock far above anything a run sells, written to the run's database file while the server runs (WAL: a second connection may write). */
-function raiseStock(database: string): void {
-  const db = new Database(database);
-  try {
-    db.pragma('busy_timeout = 5000');
-    db.prepare('UPDATE menu_items SET stock = ?').run(STOCK);
-  } finally {
-    db.close();
-  }
-}

@@ -44,10 +44,11 @@ class StockFollower {
 const RECHECK_MS = 1000;
 
 /**
- * Live stock for open menu pages: while anyone follows, an order taking stock (`order.created`)
- * makes the feed read the menu once (reads that pile up are coalesced) and push only the items that changed. While anyone
- * follows, the feed also re-reads it every second (one small read per process, not per page), so
- * stock set from the control room reaches open pages too.
+ * Live stock for open menu pages. While anyone follows, an order taking stock (`order.created`)
+ * makes the feed read the menu once (reads that pile up are coalesced) and push only the items
+ * that changed, and the feed re-reads it every second too (one small read per process, not per
+ * page), so stock set from the control room reaches open pages. While nobody follows, it reads
+ * nothing.
  */
 export function createMenuStockFeed(deps: { bus: EventBus; storage: Storage; logger: Logger }): MenuStockFeed {
   const { bus, storage } = deps;
@@ -80,10 +81,13 @@ export function createMenuStockFeed(deps: { bus: EventBus; storage: Storage; log
       .finally(() => (refreshing = null));
   };
 
-  // Nobody following, nothing to push: a follower starts from a fresh read, and `known` being
-  // older than that only re-sends values it already has.
+  // Nobody following, nothing to push and no read: `known` is forgotten instead, so that the
+  // first refresh after someone follows again offers every item (a value that went away and came
+  // back while nobody followed is not mistaken for unchanged).
   const onEvent = async ({ envelope }: BusMessage) => {
-    if (envelope.type === 'order.created' && followers.size > 0) scheduleRefresh();
+    if (envelope.type !== 'order.created') return;
+    if (followers.size > 0) scheduleRefresh();
+    else known = new Map();
   };
 
   return {
@@ -99,6 +103,8 @@ export function createMenuStockFeed(deps: { bus: EventBus; storage: Storage; log
       } finally {
         signal?.removeEventListener('abort', stop);
         followers.delete(follower);
+        // stock set while nobody follows publishes no event: start from nothing again
+        if (followers.size === 0) known = new Map();
       }
     },
     async start() {

@@ -490,4 +490,26 @@ describe('tRPC menu.stock over /ws/v1/trpc', () => {
     await expect.poll(() => updates.length, { timeout: 10_000 }).toBe(3);
     expect(updates[2]).toEqual([{ id: 'cola', stock: 777 }]);
   });
+
+  it('a stock level that changed while nobody followed and then came back is still pushed to a new follower', async () => {
+    const app = await startNotifications('embedded');
+    const before = (await app.running.runtime.storage.getMenuItem('margherita'))!.stock;
+    // nobody follows: the feed reads nothing for this order
+    const orderId = await app.placeOrder(); // takes one Margherita
+    await app.publish(journeyEvents(orderId)[0]!);
+
+    const wsClient = createWSClient({ url: `${app.ws}/ws/v1/trpc`, WebSocket: WebSocket as unknown as typeof globalThis.WebSocket });
+    cleanups.push(() => wsClient.close());
+    const client = createTRPCClient<AppRouter>({ links: [wsLink({ client: wsClient })] });
+    const updates: { id: string; stock: number }[][] = [];
+    const subscription = client.menu.stock.subscribe(undefined, { onData: (levels) => updates.push(levels) });
+    cleanups.push(() => subscription.unsubscribe());
+    await expect.poll(() => updates.length).toBe(1);
+    expect(updates[0]).toContainEqual({ id: 'margherita', stock: before - 1 });
+
+    // an operator puts the level back to what it was before the order: the page must hear of it
+    await app.running.runtime.storage.setStock('margherita', before);
+    const latest = () => updates.flat().filter((level) => level.id === 'margherita').at(-1)?.stock;
+    await expect.poll(latest, { timeout: 10_000 }).toBe(before);
+  });
 });

@@ -27,9 +27,14 @@ export function createMenuCache(storage: Storage, ttlMs = 1000) {
     return { items, json, etag };
   };
 
+  const fresh = (): MenuSnapshot | null => (current && performance.now() - current.loadedAt < ttlMs ? current.snapshot : null);
+
   return {
+    /** The snapshot when one is loaded and fresh, without waiting; null when `get()` would load. */
+    peek: fresh,
     async get(): Promise<MenuSnapshot> {
-      if (current && performance.now() - current.loadedAt < ttlMs) return current.snapshot;
+      const snapshot = fresh();
+      if (snapshot) return snapshot;
       // one load at a time; concurrent readers share it
       if (loading) return loading;
       const started = generation;

@@ -56,6 +56,19 @@ export function createMenuFastPath(orders: OrderService) {
   const serve = async (read: MenuRead, req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const menu = read === 'rest' ? await orders.menuSnapshot() : await orders.menuSnapshot().catch(() => null);
     if (!menu) return false;
+    send(menu, read, req, res);
+    return true;
+  };
+
+  /** Answers the read from a fresh snapshot without awaiting anything; false (nothing sent) when there is none. */
+  const serveNow = (read: MenuRead, req: IncomingMessage, res: ServerResponse): boolean => {
+    const menu = orders.freshMenuSnapshot();
+    if (!menu) return false;
+    send(menu, read, req, res);
+    return true;
+  };
+
+  const send = (menu: MenuSnapshot, read: MenuRead, req: IncomingMessage, res: ServerResponse): void => {
     if (read !== 'rest') {
       const body = encode(menu)[read];
       res.writeHead(200, { 'content-type': 'application/json', vary: 'trpc-accept, accept', 'content-length': body.length });
@@ -68,8 +81,7 @@ export function createMenuFastPath(orders: OrderService) {
       res.writeHead(200, { etag: menu.etag, 'cache-control': 'no-cache', 'content-type': 'application/json; charset=utf-8', 'content-length': body.length });
       res.end(body);
     }
-    return true;
   };
 
-  return { readOf, serve };
+  return { readOf, serve, serveNow };
 }

@@ -136,11 +136,17 @@ export function createOrderHttpHandler(options: OrderHttpOptions): RequestHandle
   const createOrder = createOrderFastPath(orders);
   let openApiJson: string | null = null;
 
-  return async (req: IncomingMessage, res: ServerResponse, scope: RequestScope) => {
+  // the hottest read: served from the serialized snapshot (REST with ETag, and tRPC menu.list),
+  // without a promise while the snapshot is fresh
+  const handler = (req: IncomingMessage, res: ServerResponse, scope: RequestScope): boolean | Promise<boolean> => {
+    const menuRead = menu.readOf(req, scope.path);
+    if (menuRead && menu.serveNow(menuRead, req, res)) return true;
+    return handle(req, res, scope, menuRead);
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse, scope: RequestScope, menuRead: ReturnType<typeof menu.readOf>) => {
     let path = scope.path;
     const method = req.method ?? 'GET';
-    // the hottest read: served from the serialized snapshot (REST with ETag, and tRPC menu.list)
-    const menuRead = menu.readOf(req, path);
     if (menuRead && (await menu.serve(menuRead, req, res))) return true;
     if (path.startsWith('/api/docs')) {
       if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(res, 'GET', path);
@@ -211,5 +217,6 @@ export function createOrderHttpHandler(options: OrderHttpOptions): RequestHandle
     await rest(req, res);
     return true;
   };
+  return handler;
 }
 

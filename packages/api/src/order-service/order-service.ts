@@ -20,6 +20,10 @@ export function createOrderService(deps: OrderServiceDeps) {
     menuSnapshot(): Promise<MenuSnapshot> {
       return menu.get();
     },
+    /** The menu snapshot when a fresh one is loaded, else null (then `menuSnapshot()` loads it). */
+    freshMenuSnapshot(): MenuSnapshot | null {
+      return menu.peek();
+    },
     async listMenu(): Promise<MenuItem[]> {
       return (await menu.get()).items;
     },

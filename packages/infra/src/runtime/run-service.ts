@@ -217,8 +217,7 @@ const SERVICES_HEALTH_PATH = '/api/v1/health/services';
 
 /** `GET /api/v1/health/services`: the health of every live service instance (dev tools). */
 function servicesHealthHandler(registry: ServiceRegistry): RequestHandler {
-  return async (req, res, { path, log }) => {
-    if (path !== SERVICES_HEALTH_PATH && path !== `${SERVICES_HEALTH_PATH}/`) return false;
+  const serve: RequestHandler = async (req, res, { log }) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       sendJson(res, 405, { code: 'METHOD_NOT_ALLOWED', message: `${SERVICES_HEALTH_PATH} answers GET only` }, { allow: 'GET, HEAD' });
       return true;
@@ -231,6 +230,8 @@ function servicesHealthHandler(registry: ServiceRegistry): RequestHandler {
     }
     return true;
   };
+  // declines other paths without a promise (every request passes here first)
+  return (req, res, scope) => (scope.path === SERVICES_HEALTH_PATH || scope.path === `${SERVICES_HEALTH_PATH}/` ? serve(req, res, scope) : false);
 }
 
 export class StartupError extends Error {

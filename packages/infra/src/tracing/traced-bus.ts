@@ -50,7 +50,7 @@ export function traceBus(bus: EventBus, kit: TraceKit, system: 'redis' | 'in-pro
 
   return {
     ...bus,
-    publish(stream, envelope) {
+    async publish(stream, envelope) {
       // the envelope's own context (an outbox row's, written at commit) wins over whatever is active
       const parent = envelope.traceparent ? kit.extract(envelope) : context.active();
       const span = kit.start(
