@@ -66,22 +66,6 @@ function rawError(status: string, code: string, message: string): { head: string
 const BAD_REQUEST = rawError('400 Bad Request', 'VALIDATION_ERROR', 'The request is not valid HTTP');
 const REQUEST_TIMEOUT = rawError('408 Request Timeout', 'REQUEST_TIMEOUT', 'The request did not arrive in time');
 
-/**
- * prom-client children by a key naming their label set, made on first use. Bounded: a client
- * chooses the method label, and a key past the bound gets a child that is not kept.
- */
-function labelledChildren<C>(limit = 1000): (key: string, make: () => C) => C {
-  const children = new Map<string, C>();
-  return (key, make) => {
-    let child = children.get(key);
-    if (child === undefined) {
-      child = make();
-      if (children.size < limit) children.set(key, child);
-    }
-    return child;
-  };
-}
-
 /** The per-request scope; the logger and the parsed URL cost something and are made only when used. */
 class Scope implements RequestScope {
   private child: Logger | undefined;
@@ -106,9 +90,6 @@ class Scope implements RequestScope {
  */
 export function createServiceServer(options: ServiceServerOptions): Server {
   const { logger, metrics, service } = options;
-  // prom-client hashes the label set on every inc/observe; its child for a label set skips that
-  const countRequest = labelledChildren<ReturnType<typeof metrics.httpRequests.labels>>();
-  const timeRequest = labelledChildren<ReturnType<typeof metrics.httpDuration.labels>>();
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const started = process.hrtime.bigint();
@@ -147,10 +128,8 @@ export function createServiceServer(options: ServiceServerOptions): Server {
     const exemplar = options.tracing?.exemplar();
     res.once('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const status = res.statusCode;
-      countRequest(`${method} ${route} ${status}`, () => metrics.httpRequests.labels({ method, route, status_code: String(status) })).inc();
-      if (metrics.exemplars) observeSeconds(metrics, metrics.httpDuration, { method, route }, seconds, exemplar);
-      else timeRequest(`${method} ${route}`, () => metrics.httpDuration.labels({ method, route })).observe(seconds);
+      metrics.httpRequests.inc({ method, route, status_code: String(res.statusCode) });
+      observeSeconds(metrics, metrics.httpDuration, { method, route }, seconds, exemplar);
     });
 
     const scope = new Scope(reqId, path, target, logger);
