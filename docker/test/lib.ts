@@ -145,6 +145,8 @@ export function mergedCompose(): ComposeFile {
           ...svc,
           environment: { ...(prev.environment ?? {}), ...(svc.environment ?? {}) },
           depends_on: { ...(prev.depends_on ?? {}), ...(svc.depends_on ?? {}) },
+          // compose merges build mappings key by key (the observability file adds only args)
+          ...(prev.build || svc.build ? { build: { ...prev.build!, ...svc.build, args: { ...(prev.build?.args ?? {}), ...(svc.build?.args ?? {}) } } } : {}),
         }
       : svc;
   }
