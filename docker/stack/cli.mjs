@@ -121,7 +121,7 @@ function buildArgsOf(args, env) {
       })
     : Object.entries(args);
   const map = {};
-  for (const [key, value] of entries) {
+  for (const [key, value] of entries.sort(([a], [b]) => a.localeCompare(b))) {
     const resolved = value ?? env[key];
     if (resolved !== undefined && resolved !== null) map[key] = String(resolved);
   }

@@ -146,7 +146,9 @@ export function mergedCompose(): ComposeFile {
           environment: { ...(prev.environment ?? {}), ...(svc.environment ?? {}) },
           depends_on: { ...(prev.depends_on ?? {}), ...(svc.depends_on ?? {}) },
           // compose merges build mappings key by key (the observability file adds only args)
-          ...(prev.build || svc.build ? { build: { ...prev.build!, ...svc.build, args: { ...(prev.build?.args ?? {}), ...(svc.build?.args ?? {}) } } } : {}),
+          ...(prev.build || svc.build
+            ? { build: { ...prev.build!, ...svc.build, ...(prev.build?.args || svc.build?.args ? { args: { ...prev.build?.args, ...svc.build?.args } } : {}) } }
+            : {}),
         }
       : svc;
   }

@@ -70,7 +70,7 @@ function oversellCheck(before: MenuItem[], after: MenuItem[], ledger: Ledger, ro
   if (taken - accepted > unanswered) problems.push(`${taken - accepted} units taken beyond the accepted orders, but only ${unanswered} requests went unanswered`);
   const statuses = [...ledger.statuses].map(([s, n]) => `${s}×${n}`).join(', ');
   return {
-    label: `round ${round + 1}: no oversell (stock taken = quantities accepted, plus at most the requests left unanswered)`,
+    label: `round ${round + 1}: stock accounting (stock taken = quantities accepted, plus at most the requests left unanswered)`,
     ok: problems.length === 0,
     detail: `${taken} units taken, ${accepted} accepted, ${unanswered} requests unanswered when the run ended; responses ${statuses}${problems.length ? `; ${problems.join('; ')}` : ''}`,
   };
@@ -80,8 +80,9 @@ function oversellCheck(before: MenuItem[], after: MenuItem[], ledger: Ledger, ro
  * Scenario 2: `POST /api/v1/orders` (simulate: false) with 50 connections, one unit per order,
  * round-robin over the menu. Every round gets a fresh process and database on both sides, with the
  * stock of every item raised so that a timed run never sells out; both take the same warm-up, then
- * `--seconds` of orders each (alternating which goes first). Stock taken must equal the quantities
- * of the 201 answers.
+ * `--seconds` of orders each (alternating which goes first). Stock taken must cover the quantities
+ * of the 201 answers, and exceed them by no more than the requests left unanswered (stock
+ * accounting; with raised stock no run comes near selling out).
  */
 export function ordersScenario(ctx: ScenarioContext, kind: TopologyKind): ScenarioSpec {
   const { options } = ctx;

@@ -17,6 +17,10 @@ export interface MenuStockFeed extends StockFeed {
 class StockFollower {
   readonly pending = new Map<string, number>();
   ended = false;
+  /** The stock this follower has been given (its first read, then each refresh), null until its first read is in. */
+  sent: ReadonlyMap<string, number> | null = null;
+  /** The number of its first read: a refresh that started before it must not send it older values. */
+  since = 0;
   private wake: (() => void) | null = null;
 
   offer(changes: readonly ItemStock[]): void {
@@ -54,21 +58,29 @@ export function createMenuStockFeed(deps: { bus: EventBus; storage: Storage; log
   const { bus, storage } = deps;
   const log = deps.logger.child({ component: 'menu-stock-feed' });
   const followers = new Set<StockFollower>();
-  let known = new Map<string, number>();
   let subscription: Subscription | null = null;
   let refreshing: Promise<void> | null = null;
   let again = false;
   let recheck: ReturnType<typeof setInterval> | null = null;
+  // numbers the reads, so that a follower is compared only with reads newer than its own first one
+  let reads = 0;
 
   const read = async () => new Map((await storage.listMenu()).map((item) => [item.id, item.stock]));
 
+  // each follower is compared with what it was given itself: a level that changed and came back
+  // while it was not following, or before its first read, is not mistaken for unchanged
   const refresh = async () => {
     do {
       again = false;
+      const number = ++reads;
       const latest = await read();
-      const changes = [...latest].filter(([id, stock]) => known.get(id) !== stock).map(([id, stock]) => ({ id, stock }));
-      known = latest;
-      if (changes.length > 0) for (const follower of followers) follower.offer(changes);
+      for (const follower of followers) {
+        if (follower.sent === null || follower.since > number) continue;
+        const sent = follower.sent;
+        const changes = [...latest].filter(([id, stock]) => sent.get(id) !== stock).map(([id, stock]) => ({ id, stock }));
+        follower.sent = latest;
+        if (changes.length > 0) follower.offer(changes);
+      }
     } while (again);
   };
   const scheduleRefresh = () => {
@@ -81,13 +93,9 @@ export function createMenuStockFeed(deps: { bus: EventBus; storage: Storage; log
       .finally(() => (refreshing = null));
   };
 
-  // Nobody following, nothing to push and no read: `known` is forgotten instead, so that the
-  // first refresh after someone follows again offers every item (a value that went away and came
-  // back while nobody followed is not mistaken for unchanged).
+  // nobody following, nothing to push: no read
   const onEvent = async ({ envelope }: BusMessage) => {
-    if (envelope.type !== 'order.created') return;
-    if (followers.size > 0) scheduleRefresh();
-    else known = new Map();
+    if (envelope.type === 'order.created' && followers.size > 0) scheduleRefresh();
   };
 
   return {
@@ -98,17 +106,19 @@ export function createMenuStockFeed(deps: { bus: EventBus; storage: Storage; log
       followers.add(follower);
       try {
         // the whole menu's stock first (fresh from storage), then only changes
-        yield [...(await read())].map(([id, stock]) => ({ id, stock }));
+        follower.since = ++reads;
+        const first = await read();
+        // from here on refreshes compare with this (one that ended during the read skipped this
+        // follower; the recheck within a second catches up with what it saw)
+        follower.sent = first;
+        yield [...first].map(([id, stock]) => ({ id, stock }));
         for (let changes = await follower.next(); changes; changes = await follower.next()) yield changes;
       } finally {
         signal?.removeEventListener('abort', stop);
         followers.delete(follower);
-        // stock set while nobody follows publishes no event: start from nothing again
-        if (followers.size === 0) known = new Map();
       }
     },
     async start() {
-      known = await read();
       subscription = bus.subscribe([STREAMS.orders], onEvent);
       await subscription.ready;
       recheck = setInterval(() => followers.size > 0 && scheduleRefresh(), RECHECK_MS);

@@ -504,7 +504,7 @@ describe('tRPC menu.stock over /ws/v1/trpc', () => {
     const updates: { id: string; stock: number }[][] = [];
     const subscription = client.menu.stock.subscribe(undefined, { onData: (levels) => updates.push(levels) });
     cleanups.push(() => subscription.unsubscribe());
-    await expect.poll(() => updates.length).toBe(1);
+    await expect.poll(() => updates.length).toBeGreaterThanOrEqual(1);
     expect(updates[0]).toContainEqual({ id: 'margherita', stock: before - 1 });
 
     // an operator puts the level back to what it was before the order: the page must hear of it

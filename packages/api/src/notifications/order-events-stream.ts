@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ORDER_EVENTS_ROUTE, SSE_STATUS_EVENT, isOrderId, type TrackingMessage } from '@pizza/contracts';
-import { sendJson, type Logger, type Metrics, type RequestHandler } from '@pizza/infra';
+import { sendJson, type Logger, type Metrics, type RequestHandler, type RequestScope } from '@pizza/infra';
 import type { ConnectionPolicy } from './connection-policy';
 import { meterPushes } from './push-metrics';
 import { SlowFollowerError } from './status-listener';
@@ -106,27 +106,31 @@ export function createOrderEventsStream(options: OrderEventsStreamOptions): Orde
     }
   };
 
-  return {
-    async handler(req, res, scope) {
-      const orderId = orderIdOf(scope.path);
-      if (orderId === undefined) return false;
-      if (req.method !== 'GET') {
-        sendJson(res, 405, { code: 'METHOD_NOT_ALLOWED', message: `${ORDER_EVENTS_ROUTE} answers GET` }, { allow: 'GET' });
-        return true;
-      }
-      const refusal = policy.refusal(req);
-      if (refusal) {
-        metrics.wsDropped.inc({ transport: 'sse', reason: refusal.reason });
-        sendJson(res, refusal.status, { code: refusal.code, message: refusal.message }, refusal.headers);
-        return true;
-      }
-      if (!orderId || !(await options.tracking.current(orderId))) {
-        metrics.wsDropped.inc({ transport: 'sse', reason: 'unknown_order' });
-        sendJson(res, 404, { code: 'NOT_FOUND', message: orderId ? `Order "${orderId}" does not exist` : 'Not an order id' });
-        return true;
-      }
-      await stream(req, res, orderId, lastEventIdOf(req, scope.url));
+  const serve = async (req: IncomingMessage, res: ServerResponse, scope: RequestScope, orderId: string | null): Promise<boolean> => {
+    if (req.method !== 'GET') {
+      sendJson(res, 405, { code: 'METHOD_NOT_ALLOWED', message: `${ORDER_EVENTS_ROUTE} answers GET` }, { allow: 'GET' });
       return true;
+    }
+    const refusal = policy.refusal(req);
+    if (refusal) {
+      metrics.wsDropped.inc({ transport: 'sse', reason: refusal.reason });
+      sendJson(res, refusal.status, { code: refusal.code, message: refusal.message }, refusal.headers);
+      return true;
+    }
+    if (!orderId || !(await options.tracking.current(orderId))) {
+      metrics.wsDropped.inc({ transport: 'sse', reason: 'unknown_order' });
+      sendJson(res, 404, { code: 'NOT_FOUND', message: orderId ? `Order "${orderId}" does not exist` : 'Not an order id' });
+      return true;
+    }
+    await stream(req, res, orderId, lastEventIdOf(req, scope.url));
+    return true;
+  };
+
+  return {
+    // other paths are declined without a promise (in the all-in-one process every request passes here)
+    handler(req, res, scope) {
+      const orderId = orderIdOf(scope.path);
+      return orderId === undefined ? false : serve(req, res, scope, orderId);
     },
     routeOf: (_method, path) => (PATH.test(path) ? ORDER_EVENTS_ROUTE : null),
     connections: () => open.size,
