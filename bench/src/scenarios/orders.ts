@@ -17,7 +17,7 @@ const WARM_UP_SECONDS = 2;
 /** Units per item on both sides: far more than any run sells, so every order of a timed run is accepted. */
 const STOCK = 100_000_000;
 
-const ordersPerSecond = (run: LoadResult): number => (run.statuses['201'] ?? 0) / run.seconds;
+export const ordersPerSecond = (run: LoadResult): number => (run.statuses['201'] ?? 0) / run.seconds;
 
 /** What the server accepted, from the 201 bodies. */
 export class Ledger {

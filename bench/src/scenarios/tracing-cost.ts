@@ -9,7 +9,7 @@ import { metric, type Metric } from '../results';
 import type { ScenarioContext, ScenarioSpec } from '../scenario';
 import { startSpanSink, type SpanSink } from '../span-sink';
 import { startTopology, type TopologyKind } from '../topology';
-import { raiseStock } from './orders';
+import { ordersPerSecond, raiseStock } from './orders';
 
 /** Units per item once the run's database is ready: no order of a timed run is refused for stock. */
 const STOCK = 100_000_000;
@@ -91,7 +91,7 @@ export function tracingCostScenario(ctx: ScenarioContext, kind: TopologyKind): S
         for (let round = 0; round < options.rounds; round += 1) {
           // rotate the order of the arms: round r starts with arm r
           for (let i = 0; i < arms.length; i += 1) await measure(arms[(round + i) % arms.length]!);
-          const line = arms.map((arm) => `${arm.id} ${Math.round(created(runs.get(arm.id)!.orders.at(-1)!))}`).join(', ');
+          const line = arms.map((arm) => `${arm.id} ${Math.round(ordersPerSecond(runs.get(arm.id)!.orders.at(-1)!))}`).join(', ');
           ctx.log(`  round ${round + 1}: orders/s ${line}`);
         }
       } finally {
@@ -99,7 +99,7 @@ export function tracingCostScenario(ctx: ScenarioContext, kind: TopologyKind): S
       }
       const off = runs.get('off')!;
       const against = (arm: Arm, baseline: Arm, load: 'orders' | 'menu', what: 'rate' | 'cpu', target?: number): Metric => {
-        const value = what === 'rate' ? (load === 'orders' ? created : (r: LoadResult) => r.rps) : (r: LoadResult) => r.cpuUsPerResponse ?? Number.NaN;
+        const value = what === 'rate' ? (load === 'orders' ? ordersPerSecond : (r: LoadResult) => r.rps) : (r: LoadResult) => r.cpuUsPerResponse ?? Number.NaN;
         const subject = load === 'orders' ? 'POST /api/v1/orders' : 'GET /api/v1/menu';
         const measureLabel = what === 'rate' ? (load === 'orders' ? 'orders/s' : 'req/s') : 'server CPU per request';
         const unit = what === 'rate' ? (load === 'orders' ? 'orders/s' : 'req/s') : 'µs';
@@ -162,5 +162,3 @@ export function tracingCostScenario(ctx: ScenarioContext, kind: TopologyKind): S
     },
   };
 }
-
-const created = (r: LoadResult) => (r.statuses['201'] ?? 0) / r.seconds;

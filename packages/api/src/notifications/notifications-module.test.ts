@@ -467,14 +467,20 @@ describe('SSE GET /api/v1/orders/{id}/events', () => {
 });
 
 describe('tRPC menu.stock over /ws/v1/trpc', () => {
-  it.each(['embedded', 'redis'] as const)('%s: every item at once, then only the items an order or an operator changed', async (topology) => {
-    const app = await startNotifications(topology);
+  /** Follows `menu.stock` as a page does; every batch of levels it receives, in order. */
+  const followStock = (app: Notifications) => {
     const wsClient = createWSClient({ url: `${app.ws}/ws/v1/trpc`, WebSocket: WebSocket as unknown as typeof globalThis.WebSocket });
     cleanups.push(() => wsClient.close());
     const client = createTRPCClient<AppRouter>({ links: [wsLink({ client: wsClient })] });
     const updates: { id: string; stock: number }[][] = [];
     const subscription = client.menu.stock.subscribe(undefined, { onData: (levels) => updates.push(levels) });
     cleanups.push(() => subscription.unsubscribe());
+    return updates;
+  };
+
+  it.each(['embedded', 'redis'] as const)('%s: every item at once, then only the items an order or an operator changed', async (topology) => {
+    const app = await startNotifications(topology);
+    const updates = followStock(app);
     const menu = await app.running.runtime.storage.listMenu();
     await expect.poll(() => updates.length).toBe(1);
     expect(updates[0]).toEqual(menu.map(({ id, stock }) => ({ id, stock })));
@@ -498,12 +504,7 @@ describe('tRPC menu.stock over /ws/v1/trpc', () => {
     const orderId = await app.placeOrder(); // takes one Margherita
     await app.publish(journeyEvents(orderId)[0]!);
 
-    const wsClient = createWSClient({ url: `${app.ws}/ws/v1/trpc`, WebSocket: WebSocket as unknown as typeof globalThis.WebSocket });
-    cleanups.push(() => wsClient.close());
-    const client = createTRPCClient<AppRouter>({ links: [wsLink({ client: wsClient })] });
-    const updates: { id: string; stock: number }[][] = [];
-    const subscription = client.menu.stock.subscribe(undefined, { onData: (levels) => updates.push(levels) });
-    cleanups.push(() => subscription.unsubscribe());
+    const updates = followStock(app);
     await expect.poll(() => updates.length).toBeGreaterThanOrEqual(1);
     expect(updates[0]).toContainEqual({ id: 'margherita', stock: before - 1 });
 
