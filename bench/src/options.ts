@@ -89,7 +89,7 @@ export function parseOptions(argv: string[]): BenchOptions | null {
     seconds: positive('seconds', values.seconds, quick ? 2 : 5),
     sockets: Math.round(positive('sockets', values.sockets, quick ? 1000 : 10_000)),
     sseClients: Math.round(positive('sse-clients', values['sse-clients'], 1000)),
-    pushOrders: quick ? 10 : 40,
+    pushOrders: quick ? 10 : 100,
     connections: 50,
     soakRate: positive('rate', values.rate, 150),
     soakSeconds: positive('duration', values.duration, quick ? 60 : 420),

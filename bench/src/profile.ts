@@ -1,7 +1,7 @@
 // `pnpm --filter @pizza/bench profile -- <load> [--seconds n] [--tracing]`: runs one load against the built
 // all-in-one process started with `node --cpu-prof`, then prints the functions with the most
-// self time. Loads: menu, menu-304, trpc-menu, orders, push, and pipeline (the distributed topology,
-// profiling the order service while 300 orders walk the lifecycle). The .cpuprofile stays in
+// self time. Loads: menu, menu-304, trpc-menu, orders, push, and pipeline (the distributed topology
+// while 300 orders walk the lifecycle: every service is profiled, and each gets a summary). The .cpuprofile stays in
 // bench/results/profiles/ (open it in Chrome DevTools for the call tree). `--tracing` turns tracing
 // on (every request sampled, OTLP/protobuf to a local sink), as the tracing-cost scenario does.
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -31,7 +31,9 @@ async function main(): Promise<void> {
   const kind = load === 'pipeline' ? 'distributed' : 'embedded';
   const sink = values.tracing ? await startSpanSink() : null;
   const env = { ...(load === 'push' || load === 'pipeline' ? zero : {}), ...(sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } : {}) };
-  const system = await startTopology(kind, env, ['--cpu-prof', '--cpu-prof-dir', dir]);
+  const profiling = ['--cpu-prof', '--cpu-prof-dir', dir];
+  // the pipeline profiles every service
+  const system = await startTopology(kind, env, kind === 'distributed' ? { everyProcess: profiling } : profiling);
   let window: { from: number; to: number } | undefined;
   try {
     const url = system.apiUrl;
@@ -86,10 +88,14 @@ async function main(): Promise<void> {
     }
   }
   const written = readdirSync(dir).filter((f) => !before.has(f) && f.endsWith('.cpuprofile'));
-  const file = written.map((f) => join(dir, f)).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
-  if (!file) throw new Error('no .cpuprofile was written');
-  console.log(`${file}\n`);
-  console.log(summarizeProfile(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, window));
+  const files = written.map((f) => join(dir, f)).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  if (files.length === 0) throw new Error('no .cpuprofile was written');
+  // the file names carry the process id: name each profile after its service
+  const serviceOf = (file: string) => system.processes.find((p) => file.includes(`.${p.pid}.`))?.name ?? 'unknown process';
+  for (const file of kind === 'distributed' ? files : files.slice(0, 1)) {
+    console.log(`${kind === 'distributed' ? `${serviceOf(file)}: ` : ''}${file}\n`);
+    console.log(summarizeProfile(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, window));
+  }
 }
 
 main().then(

@@ -26,13 +26,18 @@ export interface Topology {
   stop(): Promise<void>;
 }
 
+/** Node options for the process serving the API (e.g. `--cpu-prof`), or for every Node process of the topology. */
+export type NodeArgs = string[] | { everyProcess: string[] };
+
 /**
- * `nodeArgs` go to the process serving the API (e.g. `--cpu-prof`). `checkout`: run the built
- * all-in-one process of another checkout of this repository instead (embedded only; A/B runs).
+ * `nodeArgs`: see NodeArgs. `checkout`: run the built all-in-one process of another checkout of this
+ * repository instead (embedded only; A/B runs).
  */
-export async function startTopology(kind: TopologyKind, env: Record<string, string> = {}, nodeArgs: string[] = [], checkout?: string): Promise<Topology> {
+export async function startTopology(kind: TopologyKind, env: Record<string, string> = {}, nodeArgs: NodeArgs = [], checkout?: string): Promise<Topology> {
   if (checkout && kind !== 'embedded') throw new Error('another checkout runs only as the embedded topology');
-  return kind === 'embedded' ? startEmbedded(env, nodeArgs, checkout ?? REPO_DIR) : startDistributed(env, nodeArgs);
+  const apiArgs = Array.isArray(nodeArgs) ? nodeArgs : nodeArgs.everyProcess;
+  const otherArgs = Array.isArray(nodeArgs) ? [] : nodeArgs.everyProcess;
+  return kind === 'embedded' ? startEmbedded(env, apiArgs, checkout ?? REPO_DIR) : startDistributed(env, apiArgs, otherArgs);
 }
 
 /** The heap limit `npm start` (scripts/start.sh) and the server image give the all-in-one process. */
@@ -70,7 +75,7 @@ export async function startRedis(dir: string): Promise<{ child: Child; url: stri
   return { child, url: `redis://127.0.0.1:${port}` };
 }
 
-async function startDistributed(env: Record<string, string>, nodeArgs: string[]): Promise<Topology> {
+async function startDistributed(env: Record<string, string>, nodeArgs: string[], otherArgs: string[]): Promise<Topology> {
   const dir = mkdtempSync(join(tmpdir(), 'pizza-bench-'));
   const children: Child[] = [];
   const stop = async () => {
@@ -91,9 +96,9 @@ async function startDistributed(env: Record<string, string>, nodeArgs: string[])
     // the order service first: it creates the schema and seeds the menu in the shared file
     const order = await start('order-service', BUILT.orderService, nodeArgs);
     const workers = await Promise.all([
-      start('notifications', BUILT.notifications),
-      start('delivery', BUILT.delivery),
-      start('simulator', BUILT.simulator),
+      start('notifications', BUILT.notifications, otherArgs),
+      start('delivery', BUILT.delivery, otherArgs),
+      start('simulator', BUILT.simulator, otherArgs),
     ]);
     const notifications = workers[0];
     return {

@@ -291,7 +291,9 @@ class MemorySubscription implements Subscription {
       this.head = 0;
     }
     this.queue.push({ stream, entry });
-    this.draining ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.drain());
+    // Taken as soon as the publisher's synchronous work is done (a microtask), not a turn later: what a
+    // relay pass publishes together is still handed over together, and a push waits for no other I/O.
+    this.draining ??= Promise.resolve().then(() => this.drain());
   }
 
   /** Entries of `stream` waiting for the handler. */

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createStorage } from './create-storage';
 import { createSqliteStorage } from './sqlite-storage';
 import { storageContract } from './storage.contract';
-import type { PlaceOrderRequest } from './storage-port';
+import { StorageUnavailableError, type PlaceOrderRequest } from './storage-port';
 
 storageContract('SQLite', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'pizza-sqlite-'));
@@ -108,6 +108,62 @@ describe('SQLite storage', () => {
     const placing = storage.placeOrder(order('cola', 1));
     await storage.close();
     await expect(placing).resolves.toMatchObject({ kind: 'created' });
+  });
+
+  it('a grouped write waits for a write lock another connection holds without blocking the event loop, then commits in the order written', async () => {
+    const file = join(dir, 'pizza.db');
+    const storage = createSqliteStorage(file);
+    await storage.init();
+    const other = new Database(file);
+    other.exec('BEGIN IMMEDIATE'); // another writer holds the file's write lock
+
+    const settled: string[] = [];
+    const first = storage.placeOrder(order('cola', 1)).finally(() => settled.push('first'));
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 5);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    // a write of a later turn joins the one that waits
+    const second = storage.placeOrder(order('cola', 1)).finally(() => settled.push('second'));
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    clearInterval(ticker);
+    expect(ticks).toBeGreaterThanOrEqual(8); // timers ran while the writes waited: nothing blocked
+    expect(settled).toEqual([]);
+
+    other.exec('COMMIT');
+    const [a, b] = await Promise.all([first, second]);
+    expect(settled).toEqual(['first', 'second']);
+    const ids = other.prepare<[], { id: string }>('SELECT id FROM orders ORDER BY rowid').all().map((row) => row.id);
+    expect(ids).toEqual([a.order.id, b.order.id]);
+    other.close();
+    await storage.close();
+  });
+
+  it('a grouped write fails as unavailable once another connection holds the lock past the busy timeout, and the next one commits', async () => {
+    const file = join(dir, 'pizza.db');
+    const storage = createSqliteStorage(file, { busyTimeoutMs: 100 });
+    await storage.init();
+    const other = new Database(file);
+    other.exec('BEGIN IMMEDIATE');
+    const started = Date.now();
+    await expect(storage.placeOrder(order('cola', 1))).rejects.toBeInstanceOf(StorageUnavailableError);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(100);
+    other.exec('COMMIT');
+    await expect(storage.placeOrder(order('cola', 1))).resolves.toMatchObject({ kind: 'created' });
+    other.close();
+    await storage.close();
+  });
+
+  it('close waits for writes that wait for another connection\'s write lock', async () => {
+    const file = join(dir, 'pizza.db');
+    const storage = createSqliteStorage(file);
+    await storage.init();
+    const other = new Database(file);
+    other.exec('BEGIN IMMEDIATE');
+    const placing = storage.placeOrder(order('cola', 1));
+    setTimeout(() => other.exec('COMMIT'), 30);
+    await storage.close();
+    await expect(placing).resolves.toMatchObject({ kind: 'created' });
+    other.close();
   });
 
   it('two processes racing on one file sell exactly the stock that is left', async () => {

@@ -28,6 +28,9 @@ import {
  */
 const UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|READONLY|IOERR|FULL|CANTOPEN|PROTOCOL|NOTADB|CORRUPT)/;
 
+/** Another connection holds the lock this statement needs (with busy_timeout 0: at once). */
+const isBusy = (error: unknown) => error instanceof Database.SqliteError && error.code.startsWith('SQLITE_BUSY');
+
 /** A SQLite error that says the store cannot take the work now, as the port's StorageUnavailableError. */
 function asUnavailable(error: unknown): unknown {
   return error instanceof Database.SqliteError && UNAVAILABLE.test(error.code) ? new StorageUnavailableError('SQLite', error) : error;
@@ -192,6 +195,11 @@ interface PendingWrite {
   reject(error: unknown): void;
 }
 
+/** How long a write waits, by default, for another process to let go of the file's write lock before it fails as unavailable. */
+const BUSY_TIMEOUT_MS = 5_000;
+/** Between two tries of a grouped write at the lock another process holds (a commit there takes well under a millisecond). */
+const LOCK_RETRY_MS = 1;
+
 class SqliteStorage implements Storage {
   private readonly db: Database.Database;
   /** BEGIN IMMEDIATE takes the write lock up front, so writers in other processes queue on busy_timeout instead of failing to upgrade. */
@@ -201,11 +209,21 @@ class SqliteStorage implements Storage {
   private statements: Statements | undefined;
   /** Group commit: the orders and events handled in one turn of the event loop share one write transaction. */
   private readonly pendingWrites: TurnBatch<PendingWrite> = turnBatch((batch) => this.commitBatch(batch));
+  /**
+   * Grouped writes waiting for the write lock another process holds, with when they started to wait.
+   * They are tried again on a timer, without blocking the event loop, and writes of later turns join them.
+   */
+  private locked: { writes: PendingWrite[]; since: number; timer: NodeJS.Timeout; done: Promise<void>; settle: () => void } | null = null;
+  private readonly busyTimeoutOff: Database.Statement;
+  private readonly busyTimeoutOn: Database.Statement;
 
-  constructor(path: string) {
+  private readonly busyTimeoutMs: number;
+
+  constructor(path: string, options: SqliteStorageOptions = {}) {
+    this.busyTimeoutMs = options.busyTimeoutMs ?? BUSY_TIMEOUT_MS;
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
-    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma(`busy_timeout = ${this.busyTimeoutMs}`);
     this.db.pragma('journal_mode = WAL');
     // Set explicitly: in WAL mode better-sqlite3's build defaults to NORMAL, where an OS crash or power
     // loss may lose the last commits. FULL syncs the WAL on every commit, so an answered order survives.
@@ -213,6 +231,8 @@ class SqliteStorage implements Storage {
     this.db.pragma('foreign_keys = ON');
     this.transaction = this.db.transaction((work: () => unknown) => work());
     this.pingStatement = this.db.prepare('SELECT 1');
+    this.busyTimeoutOff = this.db.prepare('PRAGMA busy_timeout = 0');
+    this.busyTimeoutOn = this.db.prepare(`PRAGMA busy_timeout = ${this.busyTimeoutMs}`);
   }
 
   private write<T>(work: () => T): T {
@@ -247,6 +267,7 @@ class SqliteStorage implements Storage {
 
   async close(): Promise<void> {
     await this.pendingWrites.drained();
+    await this.locked?.done;
     if (this.db.open) this.db.close();
   }
 
@@ -270,12 +291,25 @@ class SqliteStorage implements Storage {
    * One IMMEDIATE transaction for the batch, one savepoint per unit of work: one that fails (unknown item,
    * not enough stock) rolls back to its savepoint and changes nothing, the others stay. Every caller is
    * answered only after the COMMIT, so nothing is reported done before it is durable.
+   *
+   * When another process holds the file's write lock (services sharing one file), the batch does not
+   * block the event loop on SQLite's busy handler, which sleeps 1, 2, 5, 10… ms between tries: it is
+   * tried again every millisecond from a timer, the writes of later turns join it (still committed in
+   * the order they were made), and after the busy timeout it fails as unavailable, as a blocked write did.
    */
   private commitBatch(batch: readonly PendingWrite[]): void {
+    const waiting = this.locked;
+    if (waiting) {
+      clearTimeout(waiting.timer);
+      this.locked = null;
+    }
+    const writes = waiting ? [...waiting.writes, ...batch] : batch;
     const outcomes: ({ ok: true; result: unknown } | { ok: false; error: unknown })[] = [];
     try {
-      this.write(() => {
-        for (const { work } of batch) {
+      this.busyTimeoutOff.run();
+      this.transaction.immediate(() => {
+        this.busyTimeoutOn.run();
+        for (const { work } of writes) {
           try {
             // A transaction function called inside a transaction runs as a SAVEPOINT.
             outcomes.push({ ok: true, result: this.transaction(work) });
@@ -287,10 +321,20 @@ class SqliteStorage implements Storage {
         }
       });
     } catch (error) {
-      for (const pending of batch) pending.reject(error);
+      if (outcomes.length === 0) this.busyTimeoutOn.run(); // BEGIN IMMEDIATE itself failed
+      const since = waiting?.since ?? Date.now();
+      if (outcomes.length === 0 && isBusy(error) && Date.now() - since < this.busyTimeoutMs) {
+        let settle = waiting?.settle;
+        const done = waiting?.done ?? new Promise<void>((resolve) => (settle = resolve));
+        this.locked = { writes: [...writes], since, done, settle: settle!, timer: setTimeout(() => this.commitBatch([]), LOCK_RETRY_MS) };
+        return;
+      }
+      for (const pending of writes) pending.reject(asUnavailable(error));
+      waiting?.settle();
       return;
     }
-    batch.forEach((pending, i) => {
+    waiting?.settle();
+    writes.forEach((pending, i) => {
       const outcome = outcomes[i]!;
       if (outcome.ok) pending.resolve(outcome.result);
       else pending.reject(outcome.error);
@@ -446,6 +490,11 @@ class SqliteStorage implements Storage {
 }
 
 /** A SQLite store in one file (or ':memory:'); the file's directory is created if missing. */
-export function createSqliteStorage(path: string): Storage {
-  return new SqliteStorage(path);
+export interface SqliteStorageOptions {
+  /** How long a write waits for another connection's write lock before it fails as unavailable (default 5000 ms). */
+  busyTimeoutMs?: number;
+}
+
+export function createSqliteStorage(path: string, options?: SqliteStorageOptions): Storage {
+  return new SqliteStorage(path, options);
 }
