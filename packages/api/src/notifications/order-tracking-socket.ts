@@ -101,7 +101,6 @@ export function createTrackingSocket(options: TrackingSocketOptions): SocketEndp
 
     status(status: TrackedStatus): void {
       countPush(metrics, 'tracking', status);
-      if (status.live) (globalThis as any).__pt?.('sent', this.orderId + ':' + status.message.status);
       send(this.ws, frameOf(status.message));
     }
 

@@ -95,7 +95,6 @@ export function createTrackingHub(deps: TrackingHubDeps): TrackingHub {
    */
   const applyEvent = async ({ envelope }: BusMessage): Promise<void> => {
     const { orderId } = envelope;
-    (globalThis as any).__pt?.('hubApply', orderId + ':' + (envelope as any).payload?.status);
     const known = recent.get(orderId);
     const cached =
       known || envelope.type === 'order.created'
@@ -124,7 +123,6 @@ export function createTrackingHub(deps: TrackingHubDeps): TrackingHub {
     recent.set(orderId, state.latest);
     // Every step, not just this event's: a replica that lost a race still fills its followers' gaps.
     const fanOut = () => {
-      (globalThis as any).__pt?.('fanout', orderId + ':' + state.latest.status);
       const listeners = followers.get(orderId) ?? new Set<StatusListener>();
       for (const listener of listeners) listener.offer(state.steps);
       return listeners.size;
@@ -139,7 +137,6 @@ export function createTrackingHub(deps: TrackingHubDeps): TrackingHub {
   const onEvent = async (message: BusMessage): Promise<void> => {
     if (!isTrackingEvent(message.envelope)) return;
     const { orderId, eventId } = message.envelope;
-    (globalThis as any).__pt?.('hubRecv', orderId + ':' + (message.envelope as any).payload?.status);
     while (chains.size >= MAX_ORDERS_IN_FLIGHT && !chains.has(orderId)) await Promise.race(chains.values());
     const applied = (chains.get(orderId) ?? Promise.resolve())
       .then(() => applyEvent(message))

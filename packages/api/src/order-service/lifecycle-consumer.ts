@@ -15,7 +15,6 @@ export function consumeOrderLifecycle(runtime: ServiceRuntime, afterCommit: () =
     consumer: runtime.consumerName,
     concurrency: runtime.config.STREAM_CONCURRENCY,
     handler: async ({ envelope }) => {
-      const t0 = performance.timeOrigin + performance.now();
       const result = await storage.applyToOrder(envelope.orderId, { group: GROUPS.orders, eventId: envelope.eventId }, (order) =>
         decideOrderEvent(order, envelope, { now: new Date().toISOString(), newId: randomUUID }),
       );
@@ -23,7 +22,6 @@ export function consumeOrderLifecycle(runtime: ServiceRuntime, afterCommit: () =
         if (result.events.length > 0) afterCommit();
         for (const event of result.events) {
           if (event.type !== 'order.status_updated') continue;
-          (globalThis as any).__pt?.('handlerStart', envelope.orderId + ':' + event.payload.status, t0); (globalThis as any).__pt?.('committed', envelope.orderId + ':' + event.payload.status);
           metrics.orderTransitions.inc({ status: event.payload.status });
           logger.info({ orderId: envelope.orderId, eventId: envelope.eventId, status: event.payload.status, cause: envelope.type }, 'order status changed');
         }

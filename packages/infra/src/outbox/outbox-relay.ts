@@ -57,7 +57,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       // Issued together but in order: Redis executes them in the order they were sent on the one connection.
       // Storage writes each row's stream from EVENT_STREAM, so it is a StreamName.
       const results = await Promise.allSettled(
-        rows.map((row) => ((globalThis as any).__pt?.('publish', row.envelope.orderId + ':' + (row.envelope as any).payload?.status), bus.publish(row.stream as StreamName, row.envelope))),
+        rows.map((row) => bus.publish(row.stream as StreamName, row.envelope)),
       );
       const sent = rows.filter((_, i) => results[i]!.status === 'fulfilled').map((row) => row.id);
       if (sent.length > 0) await storage.markOutboxSent(sent);
@@ -94,9 +94,10 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
     nudge() {
       // One queued pass serves every nudge that arrives before it starts: it reads all rows committed by then.
-      // Commits are grouped per turn of the event loop (one transaction for the turn's orders and events),
-      // so the first nudge after a commit already finds every row of that turn: the pass starts at once
-      // (after the current synchronous work), and the turn's rows share one read and one mark-sent.
+      // It starts as soon as the current synchronous work is done, not a turn later (that turn cost every
+      // event a wait behind unrelated I/O). SQLite commits a turn's orders and events together, so the
+      // first nudge after a commit already finds all of that turn's rows: one read, one mark-sent. Nudges
+      // that arrive while a pass runs queue one more pass, which takes everything committed meanwhile.
       if (closed || passQueued) return;
       passQueued = true;
       chain = chain
