@@ -10,7 +10,7 @@ import { followOrder, trackingUrl, type Received } from '../tracking-client';
 /** Every simulated step due at once: the pipeline runs as fast as the services can. */
 export const ZERO_DELAYS = { SIM_CONFIRM_DELAY_MS: '0', SIM_PREPARE_DELAY_MS: '0', SIM_PICKUP_DELAY_MS: '0', SIM_TRANSIT_DELAY_MS: '0' };
 /** Orders in flight at once. */
-const CONCURRENCY = Number(process.env.PUSH_CONCURRENCY ?? 4);
+const CONCURRENCY = 4;
 const FOLLOW_TIMEOUT_MS = 15_000;
 /**
  * Orders walked through each fresh process before the measured ones, and not counted: a round lasts

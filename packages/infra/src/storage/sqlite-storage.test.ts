@@ -20,6 +20,26 @@ storageContract('SQLite', async () => {
   };
 });
 
+/** Another process that takes the file's write lock, says so, and lets go after `holdMs`. */
+function spawnLockHolder(file: string, holdMs: number): { locked: Promise<void>; done: Promise<void> } {
+  const script = `
+    const Database = require('better-sqlite3');
+    const db = new Database(process.argv[1]);
+    db.exec('BEGIN IMMEDIATE');
+    process.stdout.write('locked\\n');
+    setTimeout(() => { db.exec('COMMIT'); db.close(); }, Number(process.argv[2]));`;
+  const child = spawn(process.execPath, ['-e', script, file, String(holdMs)], {
+    cwd: fileURLToPath(new URL('../..', import.meta.url)),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const locked = new Promise<void>((resolve, reject) => {
+    child.stdout.once('data', () => resolve());
+    void done.then(() => reject(new Error('the lock holder exited before it took the lock')));
+  });
+  return { locked, done };
+}
+
 const order = (menuItemId: string, quantity: number): PlaceOrderRequest => ({
   command: {
     customer: { name: 'Ada', phone: '+44 20 7946 0000', address: '1 Pizza Street' },
@@ -119,14 +139,12 @@ describe('SQLite storage', () => {
 
     const settled: string[] = [];
     const first = storage.placeOrder(order('cola', 1)).finally(() => settled.push('first'));
-    let ticks = 0;
-    const ticker = setInterval(() => ticks++, 5);
+    // these timers fire while the write waits: a write blocked in SQLite's busy handler would hold the
+    // event loop for the whole busy timeout (5 s) and then fail
     await new Promise((resolve) => setTimeout(resolve, 40));
     // a write of a later turn joins the one that waits
     const second = storage.placeOrder(order('cola', 1)).finally(() => settled.push('second'));
     await new Promise((resolve) => setTimeout(resolve, 40));
-    clearInterval(ticker);
-    expect(ticks).toBeGreaterThanOrEqual(8); // timers ran while the writes waited: nothing blocked
     expect(settled).toEqual([]);
 
     other.exec('COMMIT');
@@ -138,19 +156,49 @@ describe('SQLite storage', () => {
     await storage.close();
   });
 
-  it('a grouped write fails as unavailable once another connection holds the lock past the busy timeout, and the next one commits', async () => {
+  it('a grouped write fails as unavailable once it has waited the busy timeout for a lock held elsewhere; one that joined later waits its own', async () => {
     const file = join(dir, 'pizza.db');
-    const storage = createSqliteStorage(file, { busyTimeoutMs: 100 });
+    const storage = createSqliteStorage(file, { busyTimeoutMs: 200 });
     await storage.init();
     const other = new Database(file);
     other.exec('BEGIN IMMEDIATE');
-    const started = Date.now();
-    await expect(storage.placeOrder(order('cola', 1))).rejects.toBeInstanceOf(StorageUnavailableError);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(100);
+    const started = performance.now();
+    const first = storage.placeOrder(order('cola', 1));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const second = storage.placeOrder(order('cola', 1));
+    await expect(first).rejects.toBeInstanceOf(StorageUnavailableError);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(199);
+    // the lock comes free before the second write has waited its 200 ms: it commits
     other.exec('COMMIT');
-    await expect(storage.placeOrder(order('cola', 1))).resolves.toMatchObject({ kind: 'created' });
+    await expect(second).resolves.toMatchObject({ kind: 'created' });
     other.close();
     await storage.close();
+  });
+
+  it('after a grouped write gave up on a lock held elsewhere, other writes still wait for a lock in SQLite (busy_timeout is back)', async () => {
+    const file = join(dir, 'pizza.db');
+    const storage = createSqliteStorage(file, { busyTimeoutMs: 300 });
+    await storage.init();
+    const other = new Database(file);
+    other.exec('BEGIN IMMEDIATE');
+    // tried with busy_timeout 0 until it has waited its 300 ms, then refused
+    await expect(storage.placeOrder(order('cola', 1))).rejects.toBeInstanceOf(StorageUnavailableError);
+    other.exec('COMMIT');
+    other.close();
+    // another process holds the lock for a moment: a non-grouped write waits for it in SQLite's busy
+    // handler (with busy_timeout left at 0 it would fail at once)
+    const holder = spawnLockHolder(file, 100);
+    await holder.locked;
+    await expect(storage.setStock('cola', 7)).resolves.toMatchObject({ id: 'cola', stock: 7 });
+    await holder.done;
+    await storage.close();
+  });
+
+  it('a grouped write made after close is refused as unavailable, and the process keeps running', async () => {
+    const storage = createSqliteStorage(join(dir, 'pizza.db'));
+    await storage.init();
+    await storage.close();
+    await expect(storage.placeOrder(order('cola', 1))).rejects.toBeInstanceOf(StorageUnavailableError);
   });
 
   it('close waits for writes that wait for another connection\'s write lock', async () => {

@@ -191,6 +191,8 @@ type Statements = ReturnType<typeof prepareStatements>;
 /** A unit of work waiting for the group commit of its turn. */
 interface PendingWrite {
   work: () => unknown;
+  /** performance.now() when it was made: each write waits for a lock held elsewhere up to the busy timeout. */
+  madeAt: number;
   resolve(result: unknown): void;
   reject(error: unknown): void;
 }
@@ -213,7 +215,7 @@ class SqliteStorage implements Storage {
    * Grouped writes waiting for the write lock another process holds, with when they started to wait.
    * They are tried again on a timer, without blocking the event loop, and writes of later turns join them.
    */
-  private locked: { writes: PendingWrite[]; since: number; timer: NodeJS.Timeout; done: Promise<void>; settle: () => void } | null = null;
+  private locked: { writes: PendingWrite[]; timer: NodeJS.Timeout; done: Promise<void>; settle: () => void } | null = null;
   private readonly busyTimeoutOff: Database.Statement;
   private readonly busyTimeoutOn: Database.Statement;
 
@@ -245,7 +247,9 @@ class SqliteStorage implements Storage {
 
   /** `work` in its own savepoint of the turn's shared transaction; resolves once that transaction committed. */
   private grouped<T>(work: () => T): Promise<T> {
-    return new Promise((resolve, reject) => this.pendingWrites.add({ work, resolve: resolve as (result: unknown) => void, reject }));
+    return new Promise((resolve, reject) =>
+      this.pendingWrites.add({ work, madeAt: performance.now(), resolve: resolve as (result: unknown) => void, reject }),
+    );
   }
 
   private get sql(): Statements {
@@ -295,7 +299,8 @@ class SqliteStorage implements Storage {
    * When another process holds the file's write lock (services sharing one file), the batch does not
    * block the event loop on SQLite's busy handler, which sleeps 1, 2, 5, 10… ms between tries: it is
    * tried again every millisecond from a timer, the writes of later turns join it (still committed in
-   * the order they were made), and after the busy timeout it fails as unavailable, as a blocked write did.
+   * the order they were made), and a write that has waited the busy timeout fails as unavailable, as a
+   * blocked write did.
    */
   private commitBatch(batch: readonly PendingWrite[]): void {
     const waiting = this.locked;
@@ -304,6 +309,20 @@ class SqliteStorage implements Storage {
       this.locked = null;
     }
     const writes = waiting ? [...waiting.writes, ...batch] : batch;
+    // Runs from a timer or setImmediate: it settles every write and never throws (a throw here would end the process).
+    try {
+      if (writes.length > 0) this.tryBatch(writes, waiting);
+      else waiting?.settle();
+    } catch (error) {
+      if (this.locked) clearTimeout(this.locked.timer);
+      this.locked = null;
+      for (const pending of writes) pending.reject(asUnavailable(error));
+      waiting?.settle();
+    }
+  }
+
+  private tryBatch(writes: readonly PendingWrite[], waiting: typeof this.locked): void {
+    if (!this.db.open) throw new StorageUnavailableError('SQLite', new Error('the database connection is closed'));
     const outcomes: ({ ok: true; result: unknown } | { ok: false; error: unknown })[] = [];
     try {
       this.busyTimeoutOff.run();
@@ -321,16 +340,17 @@ class SqliteStorage implements Storage {
         }
       });
     } catch (error) {
-      if (outcomes.length === 0) this.busyTimeoutOn.run(); // BEGIN IMMEDIATE itself failed
-      const since = waiting?.since ?? Date.now();
-      if (outcomes.length === 0 && isBusy(error) && Date.now() - since < this.busyTimeoutMs) {
-        let settle = waiting?.settle;
-        const done = waiting?.done ?? new Promise<void>((resolve) => (settle = resolve));
-        this.locked = { writes: [...writes], since, done, settle: settle!, timer: setTimeout(() => this.commitBatch([]), LOCK_RETRY_MS) };
-        return;
-      }
-      for (const pending of writes) pending.reject(asUnavailable(error));
-      waiting?.settle();
+      if (outcomes.length === 0) this.busyTimeoutOn.run(); // BEGIN IMMEDIATE itself failed: nothing ran
+      if (outcomes.length > 0 || !isBusy(error)) throw error;
+      // The lock is held elsewhere: writes past their own busy timeout fail (the oldest, at the front);
+      // the others wait for the next try, in the order they were made.
+      const now = performance.now();
+      const stillWaiting = writes.filter((w) => now - w.madeAt < this.busyTimeoutMs);
+      for (const pending of writes) if (!stillWaiting.includes(pending)) pending.reject(asUnavailable(error));
+      if (stillWaiting.length === 0) return waiting?.settle();
+      let settle = waiting?.settle;
+      const done = waiting?.done ?? new Promise<void>((resolve) => (settle = resolve));
+      this.locked = { writes: stillWaiting, done, settle: settle!, timer: setTimeout(() => this.commitBatch([]), LOCK_RETRY_MS) };
       return;
     }
     waiting?.settle();
