@@ -345,8 +345,10 @@ class SqliteStorage implements Storage {
       // The lock is held elsewhere: writes past their own busy timeout fail (the oldest, at the front);
       // the others wait for the next try, in the order they were made.
       const now = performance.now();
-      const stillWaiting = writes.filter((w) => now - w.madeAt < this.busyTimeoutMs);
-      for (const pending of writes) if (!stillWaiting.includes(pending)) pending.reject(asUnavailable(error));
+      const found = writes.findIndex((w) => now - w.madeAt < this.busyTimeoutMs);
+      const firstWaiting = found === -1 ? writes.length : found;
+      for (const pending of writes.slice(0, firstWaiting)) pending.reject(asUnavailable(error));
+      const stillWaiting = writes.slice(firstWaiting);
       if (stillWaiting.length === 0) return waiting?.settle();
       let settle = waiting?.settle;
       const done = waiting?.done ?? new Promise<void>((resolve) => (settle = resolve));
